@@ -1,0 +1,51 @@
+package io.vigil.gateway.cli;
+
+import io.vigil.pipelines.spec.ConfigException;
+import io.vigil.pipelines.spec.PipelineParser;
+import io.vigil.pipelines.spec.PipelineSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code vigil validate}: checks pipeline files and their models without running anything. */
+@Command(name = "validate", description = "Check pipeline files: every mistake with file:line:column; exit 1 on any.")
+final class ValidateCommand implements Callable<Integer> {
+
+    @Parameters(arity = "1..*", paramLabel = "PIPELINE.yaml", description = "Pipeline files to check.")
+    List<Path> files;
+
+    @Override
+    public Integer call() {
+        int failed = 0;
+        for (Path file : files) {
+            try {
+                if (!Files.isRegularFile(file)) {
+                    System.err.println(file + ": file not found");
+                    failed++;
+                    continue;
+                }
+                PipelineSpec spec = PipelineParser.parse(file);
+                System.out.printf(
+                        "%s: OK (pipeline '%s', model '%s' %s, window %d x %d, threshold %s)%n",
+                        file,
+                        spec.name(),
+                        spec.model().card().name(),
+                        spec.model().card().version(),
+                        spec.window().rows(),
+                        spec.source().channels().size(),
+                        spec.model().threshold());
+            } catch (ConfigException e) {
+                System.err.println(e.getMessage());
+                failed++;
+            } catch (IOException e) {
+                System.err.println(file + ": cannot read: " + e.getMessage());
+                failed++;
+            }
+        }
+        return failed == 0 ? 0 : 1;
+    }
+}

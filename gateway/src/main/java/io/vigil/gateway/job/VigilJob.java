@@ -1,0 +1,79 @@
+package io.vigil.gateway.job;
+
+import io.vigil.gateway.mqtt.MqttConnectionConfig;
+import io.vigil.gateway.mqtt.MqttSink;
+import io.vigil.gateway.mqtt.MqttSource;
+import io.vigil.pipelines.InboundMessage;
+import io.vigil.pipelines.OutboundMessage;
+import io.vigil.pipelines.PipelineStreams;
+import io.vigil.pipelines.PipelineTranslator;
+import io.vigil.pipelines.spec.PipelineSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Assembles the gateway's Flink job: one MQTT source for the topics of every pipeline, each
+ * pipeline's operators, the results to the upstream broker and dead letters back to the plant
+ * broker.
+ *
+ * <pre>
+ * plant broker → MQTT source → pipeline 1 … n → results    → MQTT sink → upstream broker
+ *                                             ↘ dead letters → MQTT sink → plant broker
+ * </pre>
+ */
+public final class VigilJob {
+
+    private VigilJob() {}
+
+    /**
+     * Adds the job to {@code env}.
+     *
+     * @param plant the broker sensors publish to, also where dead letters go
+     * @param upstream the broker results go to
+     * @param qos subscription QoS for readings
+     * @param sharedGroup shared-subscription group of the source readers
+     */
+    public static void build(
+            StreamExecutionEnvironment env,
+            List<PipelineSpec> pipelines,
+            MqttConnectionConfig plant,
+            MqttConnectionConfig upstream,
+            int qos,
+            String sharedGroup) {
+        if (pipelines.isEmpty()) {
+            throw new IllegalArgumentException("A gateway needs at least one pipeline.");
+        }
+        Set<String> topics = new LinkedHashSet<>();
+        pipelines.forEach(p -> topics.addAll(p.source().topics()));
+        MqttSource source =
+                MqttSource.builder()
+                        .connection(plant)
+                        .topics(new ArrayList<>(topics))
+                        .qos(qos)
+                        .sharedGroup(sharedGroup)
+                        .build();
+        DataStream<InboundMessage> messages =
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt: " + plant.serverUrl())
+                        .uid("mqtt-source");
+
+        DataStream<OutboundMessage> results = null;
+        DataStream<OutboundMessage> plantSide = null;
+        for (PipelineSpec pipeline : pipelines) {
+            PipelineStreams streams = PipelineTranslator.translate(pipeline, messages);
+            results = results == null ? streams.results() : results.union(streams.results());
+            plantSide = plantSide == null ? streams.plant() : plantSide.union(streams.plant());
+        }
+        results.sinkTo(new MqttSink(upstream, OutboundMessage.Destination.UPSTREAM))
+                .name("mqtt: results → " + upstream.serverUrl())
+                .uid("mqtt-results-sink");
+        plantSide
+                .sinkTo(new MqttSink(plant, OutboundMessage.Destination.PLANT))
+                .name("mqtt: dead letters → " + plant.serverUrl())
+                .uid("mqtt-plant-sink");
+    }
+}

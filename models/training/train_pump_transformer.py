@@ -1,0 +1,664 @@
+#!/usr/bin/env python3
+"""Train, calibrate and export Vigil's pump-telemetry anomaly model (``pump-transformer``).
+
+The model is a compact Transformer autoencoder with a bottleneck. It sees windows of 64 samples
+(6.4 s at 10 Hz) of five pump channels, normalized per channel, and reconstructs them; a window it
+cannot reconstruct well is anomalous. The anomaly score is the mean over channels of the per-channel
+mean squared reconstruction error, exactly as ``io.vigil.models.AnomalyScorer`` computes it.
+
+Data comes from Vigil's pump simulator (see ``models/README.md``): a healthy CSV for training and
+validation, and optionally a CSV with injected faults for a held-out evaluation. Pumps are split by
+asset: pump-01..pump-06 train, pump-07..pump-08 are held-out healthy pumps used for early stopping
+and threshold calibration. The fault file is only ever used for evaluation.
+
+Outputs (in ``--out``): ``model.onnx``, ``card.json`` (read by the Java side), ``MODEL_CARD.md`` and
+``golden.json`` (tensors the Java tests replay through ONNX Runtime).
+
+Example::
+
+    /usr/bin/python3 models/training/train_pump_transformer.py \\
+        --data normal.csv --eval faults.csv --out models/zoo/pump-transformer
+"""
+
+import argparse
+import csv
+import hashlib
+import json
+import math
+import os
+import random
+import shlex
+import sys
+import time
+
+import numpy as np
+import onnx
+import torch
+from torch import nn
+
+CHANNELS = ("vibration", "pressure", "temperature", "current", "flow")
+SAMPLE_PERIOD_MS = 100
+WINDOW = 64
+PATCH = 8
+TOKENS = WINDOW // PATCH
+TRAIN_ASSETS = tuple(f"pump-{i:02d}" for i in range(1, 7))
+VALIDATION_ASSETS = ("pump-07", "pump-08")
+# Margin on the largest validation score. Validation pumps are unseen assets, so their maximum already
+# contains the pump-to-pump spread of the error floor; the margin covers further unseen pumps and runs
+# far longer than the one hour of validation data, at the cost of a slightly later detection.
+THRESHOLD_MARGIN = 1.5
+MODEL_NAME = "pump-transformer"
+MODEL_VERSION = "1.0.0"
+
+
+# --------------------------------------------------------------------------------------------------
+# Data
+# --------------------------------------------------------------------------------------------------
+
+
+def sha256(path):
+    """Hex SHA-256 of a file, recorded in the card so a model can be traced to its data."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_telemetry(path):
+    """Reads a simulator CSV export into ``{asset: (values [n, 5] float64, fault [n] str)}``.
+
+    Rows of different assets are interleaved in the file; each asset's rows are sorted by timestamp
+    and must be exactly one sample period apart, because a window must not span a gap.
+    """
+    rows = {}
+    with open(path, newline="") as f:
+        reader = csv.DictReader(f)
+        missing = [c for c in ("ts", "asset", *CHANNELS, "fault") if c not in reader.fieldnames]
+        if missing:
+            raise ValueError(f"{path}: missing columns {missing}")
+        for row in reader:
+            rows.setdefault(row["asset"], []).append(
+                (int(row["ts"]), [float(row[c]) for c in CHANNELS], row["fault"]))
+    assets = {}
+    for asset, samples in sorted(rows.items()):
+        samples.sort(key=lambda s: s[0])
+        ts = np.array([s[0] for s in samples])
+        if len(ts) > 1 and not np.all(np.diff(ts) == SAMPLE_PERIOD_MS):
+            raise ValueError(f"{path}: {asset} is not sampled every {SAMPLE_PERIOD_MS} ms without gaps")
+        assets[asset] = (np.array([s[1] for s in samples]), np.array([s[2] for s in samples]))
+    return assets
+
+
+def windows(values, stride):
+    """All windows of ``WINDOW`` consecutive samples starting every ``stride`` samples: [n, 64, 5]."""
+    view = np.lib.stride_tricks.sliding_window_view(values, (WINDOW, values.shape[1]))[:, 0]
+    return view[::stride]
+
+
+def stack_windows(data, assets, stride):
+    return np.concatenate([windows(data[a][0], stride) for a in assets])
+
+
+# --------------------------------------------------------------------------------------------------
+# Model
+# --------------------------------------------------------------------------------------------------
+
+
+class SelfAttention(nn.Module):
+    """Multi-head self-attention from plain ops, so it exports to ONNX without torch's fused fast path."""
+
+    def __init__(self, dim, heads):
+        super().__init__()
+        self.heads = heads
+        self.head_dim = dim // heads
+        self.qkv = nn.Linear(dim, 3 * dim)
+        self.out = nn.Linear(dim, dim)
+
+    def forward(self, x):
+        tokens, dim = TOKENS, self.heads * self.head_dim
+        # [b, t, 3, h, d] -> three tensors of [b, h, t, d]; the batch axis stays -1 so it exports dynamic.
+        qkv = self.qkv(x).reshape(-1, tokens, 3, self.heads, self.head_dim).permute(2, 0, 3, 1, 4)
+        q, k, v = qkv[0], qkv[1], qkv[2]
+        attention = torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(self.head_dim), dim=-1)
+        mixed = (attention @ v).transpose(1, 2).reshape(-1, tokens, dim)
+        return self.out(mixed)
+
+
+class EncoderLayer(nn.Module):
+    """Pre-norm Transformer encoder layer (pre-norm trains stably without a learning-rate warmup)."""
+
+    def __init__(self, dim, heads, hidden):
+        super().__init__()
+        self.norm1 = nn.LayerNorm(dim)
+        self.attention = SelfAttention(dim, heads)
+        self.norm2 = nn.LayerNorm(dim)
+        self.feed_forward = nn.Sequential(nn.Linear(dim, hidden), nn.GELU(), nn.Linear(hidden, dim))
+
+    def forward(self, x):
+        x = x + self.attention(self.norm1(x))
+        return x + self.feed_forward(self.norm2(x))
+
+
+class PumpTransformerAE(nn.Module):
+    """Transformer autoencoder over patches of a normalized window, squeezed through a small latent.
+
+    64 steps x 5 channels are cut into 8 patches of 8 steps (8 tokens of 40 values), encoded by two
+    Transformer layers, flattened and compressed to ``latent`` numbers, expanded back to 8 tokens,
+    decoded by two more layers and projected back to [64, 5]. The bottleneck is what makes it an
+    anomaly detector: without it, attention with residual connections learns the identity and would
+    reconstruct anomalies as well as normal data.
+    """
+
+    def __init__(self, dim=32, heads=4, hidden=64, layers=2, latent=16):
+        super().__init__()
+        channels = len(CHANNELS)
+        self.dim = dim
+        self.embed = nn.Linear(PATCH * channels, dim)
+        self.encoder_position = nn.Parameter(torch.randn(1, TOKENS, dim) * 0.02)
+        self.encoder = nn.Sequential(*[EncoderLayer(dim, heads, hidden) for _ in range(layers)])
+        self.encoder_norm = nn.LayerNorm(dim)
+        self.compress = nn.Linear(TOKENS * dim, latent)
+        self.expand = nn.Linear(latent, TOKENS * dim)
+        self.decoder_position = nn.Parameter(torch.randn(1, TOKENS, dim) * 0.02)
+        self.decoder = nn.Sequential(*[EncoderLayer(dim, heads, hidden) for _ in range(layers)])
+        self.decoder_norm = nn.LayerNorm(dim)
+        self.project = nn.Linear(dim, PATCH * channels)
+
+    def forward(self, window):
+        # Time-major [b, 64, 5] -> [b, 8, 40]: each token holds 8 consecutive samples of all channels.
+        # Only the batch axis is -1; constant sizes elsewhere give the ONNX output a static [*, 64, 5].
+        channels = len(CHANNELS)
+        tokens = self.embed(window.reshape(-1, TOKENS, PATCH * channels)) + self.encoder_position
+        encoded = self.encoder_norm(self.encoder(tokens))
+        latent = self.compress(encoded.reshape(-1, TOKENS * self.dim))
+        tokens = self.expand(latent).reshape(-1, TOKENS, self.dim) + self.decoder_position
+        decoded = self.project(self.decoder_norm(self.decoder(tokens)))
+        return decoded.reshape(-1, WINDOW, channels)
+
+
+def channel_errors(reconstruction, window):
+    """Per-channel mean over time of the squared reconstruction error: [b, 64, 5] -> [b, 5]."""
+    return ((reconstruction - window) ** 2).mean(dim=1)
+
+
+@torch.no_grad()
+def score_windows(model, normalized, batch=4096):
+    """Channel errors [n, 5] and scores [n] of normalized windows [n, 64, 5], in eval mode."""
+    model.eval()
+    errors = []
+    for start in range(0, len(normalized), batch):
+        x = torch.from_numpy(normalized[start:start + batch])
+        errors.append(channel_errors(model(x), x))
+    errors = torch.cat(errors).numpy()
+    return errors, errors.mean(axis=1)
+
+
+# --------------------------------------------------------------------------------------------------
+# Training
+# --------------------------------------------------------------------------------------------------
+
+
+def seed_everything(seed):
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.use_deterministic_algorithms(True)
+
+
+def fit(model, train, validation, epochs, seed, patience=4, batch=128, lr=2e-3):
+    """Trains on mean squared error, keeping the weights with the lowest validation loss.
+
+    Stops early when the validation loss has not improved for ``patience`` epochs. Returns the
+    number of epochs run and the per-epoch history.
+    """
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
+    steps_per_epoch = math.ceil(len(train) / batch)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=lr, total_steps=epochs * steps_per_epoch, pct_start=0.1)
+    generator = torch.Generator().manual_seed(seed)
+    train = torch.from_numpy(train)
+    best_loss, best_state, best_epoch, history = float("inf"), None, 0, []
+    for epoch in range(1, epochs + 1):
+        started = time.time()
+        model.train()
+        order = torch.randperm(len(train), generator=generator)
+        total = 0.0
+        for start in range(0, len(train), batch):
+            x = train[order[start:start + batch]]
+            loss = channel_errors(model(x), x).mean()
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            total += loss.item() * len(x)
+        validation_loss = float(score_windows(model, validation)[1].mean())
+        history.append({"epoch": epoch, "train_loss": total / len(train),
+                        "validation_loss": validation_loss, "seconds": time.time() - started})
+        print(f"epoch {epoch:2d}  train {total / len(train):.4f}  validation {validation_loss:.4f}  "
+              f"({time.time() - started:.1f} s)", flush=True)
+        if validation_loss < best_loss:
+            best_loss, best_epoch = validation_loss, epoch
+            best_state = {k: v.clone() for k, v in model.state_dict().items()}
+        elif epoch - best_epoch >= patience:
+            print(f"early stop: no improvement since epoch {best_epoch}")
+            break
+    model.load_state_dict(best_state)
+    return len(history), best_epoch, history
+
+
+# --------------------------------------------------------------------------------------------------
+# Evaluation
+# --------------------------------------------------------------------------------------------------
+
+
+def evaluate(model, data, mean, std, threshold, stride):
+    """Held-out evaluation on a fault file, window by window as the gateway would see it.
+
+    A window is a fault window when at least half its samples have the fault active, healthy when it
+    belongs to a pump without fault or lies wholly before its pump's fault starts; windows across the
+    onset and after the fault ends count as neither. A window is flagged when its score exceeds the
+    threshold, and it is seen when its last sample arrives, so the detection delay is the time from
+    the first faulty sample to the end of the first flagged window from then on.
+    """
+    healthy_scores, per_kind, delays = [], {}, {}
+    for asset, (values, fault) in data.items():
+        normalized = ((windows(values, stride) - mean) / std).astype(np.float32)
+        errors, scores = score_windows(model, normalized)
+        active = windows((fault != "")[:, None], stride)[:, :, 0]
+        starts = np.arange(len(scores)) * stride
+        onset = np.flatnonzero(fault != "")
+        if len(onset) == 0:
+            healthy_scores.append(scores)
+            continue
+        kind, first = fault[onset[0]], onset[0]
+        healthy_scores.append(scores[starts + WINDOW <= first])
+        is_fault = active.sum(axis=1) >= WINDOW / 2
+        kind_stats = per_kind.setdefault(kind, {"windows": 0, "flagged": 0, "errors": []})
+        kind_stats["windows"] += int(is_fault.sum())
+        kind_stats["flagged"] += int((scores[is_fault] > threshold).sum())
+        kind_stats["errors"].append(errors[is_fault])
+        # A window counts once it is complete, i.e. at its last sample.
+        flagged_after = np.flatnonzero((scores > threshold) & (starts + WINDOW - 1 >= first))
+        delays.setdefault(kind, {})[asset] = (
+            None if len(flagged_after) == 0
+            else (starts[flagged_after[0]] + WINDOW - 1 - first) * SAMPLE_PERIOD_MS / 1000.0)
+    healthy = np.concatenate(healthy_scores)
+    metrics = {
+        "eval_window_stride": stride,
+        "healthy_windows": int(len(healthy)),
+        "healthy_false_alarms": int((healthy > threshold).sum()),
+        "false_alarm_rate": float((healthy > threshold).mean()),
+        "healthy_score_max": float(healthy.max()),
+        "faults": {},
+    }
+    for kind in sorted(per_kind):
+        stats = per_kind[kind]
+        mean_errors = np.concatenate(stats["errors"]).mean(axis=0)
+        found = [d for d in delays[kind].values() if d is not None]
+        metrics["faults"][kind] = {
+            "assets": sorted(delays[kind]),
+            "fault_windows": stats["windows"],
+            "detected_share": stats["flagged"] / max(stats["windows"], 1),
+            "detection_delay_s": delays[kind],
+            "max_detection_delay_s": max(found) if len(found) == len(delays[kind]) else None,
+            "mean_channel_error": dict(zip(CHANNELS, np.round(mean_errors, 4).tolist())),
+        }
+    return metrics
+
+
+def golden_windows(data, mean, std):
+    """Four normalized windows from the fault file: two healthy, two with a fault fully active.
+
+    Healthy: the first and the middle window of the first pump without a fault. Faulty: the middle
+    fully-faulty window of the first two faulty pumps, so the Java replay also covers large errors.
+    """
+    healthy = [a for a, (_, f) in data.items() if not (f != "").any()]
+    faulty = [a for a, (_, f) in data.items() if (f != "").any()]
+    if not healthy or len(faulty) < 2:
+        raise ValueError("the eval file needs a healthy pump and two faulty ones for golden tensors")
+    values = data[healthy[0]][0]
+    picked = [values[:WINDOW], values[(len(values) - WINDOW) // 2:][:WINDOW]]
+    for asset in faulty[:2]:
+        values, fault = data[asset]
+        active = np.flatnonzero(fault != "")
+        start = (active[0] + active[-1] + 1 - WINDOW) // 2
+        picked.append(values[start:start + WINDOW])
+    return ((np.stack(picked) - mean) / std).astype(np.float32)
+
+
+# --------------------------------------------------------------------------------------------------
+# Export
+# --------------------------------------------------------------------------------------------------
+
+
+def export_onnx(model, path):
+    """Exports with a dynamic batch axis, declares the static output dims and checks the file."""
+    model.eval()
+    example = torch.zeros(2, WINDOW, len(CHANNELS))
+    torch.onnx.export(
+        model, example, path, opset_version=17, input_names=["window"],
+        output_names=["reconstruction"],
+        dynamic_axes={"window": {0: "batch"}, "reconstruction": {0: "batch"}},
+        do_constant_folding=True)
+    exported = onnx.load(path)
+    # torch 1.13 names every output dim symbolically once any is dynamic; the final Reshape to
+    # [-1, 64, 5] makes dims 1 and 2 static, so declare them, and let strict shape inference confirm it.
+    for dim, size in zip(exported.graph.output[0].type.tensor_type.shape.dim[1:], (WINDOW, len(CHANNELS))):
+        dim.Clear()
+        dim.dim_value = size
+    onnx.shape_inference.infer_shapes(exported, check_type=True, strict_mode=True, data_prop=True)
+    onnx.checker.check_model(exported, full_check=True)
+    for value in (*exported.graph.input, *exported.graph.output):
+        dims = [d.dim_param or d.dim_value for d in value.type.tensor_type.shape.dim]
+        if dims != ["batch", WINDOW, len(CHANNELS)]:
+            raise ValueError(f"ONNX {value.name} has shape {dims}, expected [batch, {WINDOW}, 5]")
+    onnx.save(exported, path)
+
+
+def flat(array):
+    return [float(v) for v in np.asarray(array, dtype=np.float32).ravel()]
+
+
+def write_golden(model, inputs, path):
+    model.eval()
+    with torch.no_grad():
+        x = torch.from_numpy(inputs)
+        output = model(x)
+        errors = channel_errors(output, x)
+    golden = {
+        "input": {"shape": list(inputs.shape), "data": flat(inputs)},
+        "output": {"shape": list(output.shape), "data": flat(output)},
+        "channel_errors": {"shape": list(errors.shape), "data": flat(errors)},
+        "scores": flat(errors.mean(dim=1)),
+        "rtol": 1e-4,
+        "atol": 1e-5,
+    }
+    with open(path, "w") as f:
+        json.dump(golden, f)
+    return golden["scores"]
+
+
+def write_model_card(card, path):
+    """Human-readable card, rendered from the same figures as ``card.json``."""
+    training, metrics = card["training"], card["metrics"]
+    validation = metrics["validation"]
+    norm = card["normalization"]
+    lines = [
+        f"# Model card: {card['name']} {card['version']}",
+        "",
+        "## Purpose",
+        "",
+        "Unsupervised anomaly detection on centrifugal-pump telemetry. A Transformer autoencoder "
+        "reconstructs short windows of normal pump behaviour; a window it cannot reconstruct scores "
+        "high. Trained on healthy data only, so it flags any departure from healthy behaviour, "
+        "whatever its cause, without naming the fault; the per-channel errors point at the channels "
+        "that departed.",
+        "",
+        "## Inputs and outputs",
+        "",
+        f"- Input `{card['input']['name']}`: float32 `[batch, {WINDOW}, {len(CHANNELS)}]`, "
+        f"{WINDOW} consecutive samples of one pump at {SAMPLE_PERIOD_MS} ms "
+        f"({WINDOW * SAMPLE_PERIOD_MS / 1000:g} s), time-major, channels in this order: "
+        + ", ".join(f"`{c}`" for c in CHANNELS) + ". The batch axis is dynamic.",
+        f"- Output `{card['output']['name']}`: float32 `[batch, {WINDOW}, {len(CHANNELS)}]`, the "
+        "reconstruction of the normalized input.",
+        "- File: `model.onnx`, ONNX opset 17, no external data.",
+        "",
+        "## Normalization",
+        "",
+        "The caller normalizes each channel before the model: `x' = (x - mean) / std`, with the mean "
+        "and standard deviation of the training rows:",
+        "",
+        "| channel | mean | std |",
+        "|---|---|---|",
+        *[f"| {c} | {m:.4f} | {s:.4f} |" for c, m, s in zip(CHANNELS, norm["mean"], norm["std"])],
+        "",
+        "## Score",
+        "",
+        "Per channel c: `e_c = mean over the 64 steps of (reconstruction - x')^2`; window score = "
+        "mean of the 5 `e_c`. All in normalized units (`io.vigil.models.AnomalyScorer` computes the "
+        "same).",
+        "",
+        "## Threshold",
+        "",
+        f"**{card['threshold']:.6g}**: the largest score over every window (stride 1, "
+        f"{validation['windows']} windows) of the held-out healthy validation pumps "
+        f"{', '.join(VALIDATION_ASSETS)}, times a margin of {THRESHOLD_MARGIN}.",
+        "",
+        f"Validation scores: mean {validation['score_mean']:.4f}, p50 {validation['score_p50']:.4f}, "
+        f"p99 {validation['score_p99']:.4f}, p99.9 {validation['score_p999']:.4f}, max "
+        f"{validation['score_max']:.4f}.",
+        "",
+        "Why the maximum and a margin rather than a quantile: the gateway scores a window every few "
+        "samples, around the clock, so any quantile below 1 means a steady rate of false alarms on "
+        "healthy pumps. The validation pumps are assets the model never trained on, so their maximum "
+        "already contains the pump-to-pump spread of the error floor; the margin covers further "
+        "unseen pumps and runs longer than the one hour of validation data. Faults score far above "
+        "the threshold (see below), so the margin costs only seconds of detection delay on the slow "
+        "faults.",
+        "",
+        "## Training",
+        "",
+        "Data come from Vigil's pump simulator. Generate them, then train (from the repository root):",
+        "",
+        "```sh",
+        "./vigil simulate --export normal.csv --healthy --assets 8 --duration 3600 --seed 7",
+        "./vigil simulate --export faults.csv --assets 9 --duration 600 --seed 11",
+        "/usr/bin/python3 models/training/train_pump_transformer.py --data normal.csv \\",
+        "    --eval faults.csv --out models/zoo/pump-transformer",
+        "```",
+        "",
+        f"This model was produced by: `{training['command']}`",
+        "",
+        f"- Training data: healthy pumps {', '.join(TRAIN_ASSETS)}, one hour each at 10 Hz, windows "
+        f"with stride {training['train_stride']}: {training['train_windows']} windows "
+        f"(sha256 `{training['data_sha256']}`).",
+        f"- Validation: healthy pumps {', '.join(VALIDATION_ASSETS)} of the same file (held out), for "
+        "the best epoch and the threshold.",
+        f"- Held-out evaluation: the fault file (sha256 `{training['eval_sha256']}`), never used for "
+        "training, model selection or the threshold.",
+        f"- Loss: the score itself (mean squared error in normalized units); AdamW, one-cycle learning "
+        f"rate, batch 128, seed {training['seed']}, {training['epochs']} epochs run, weights of epoch "
+        f"{training['best_epoch']} kept (lowest validation loss).",
+        f"- Time: {training['seconds']:.0f} s on one CPU thread, torch {training['torch']}.",
+        "",
+        "## Architecture",
+        "",
+        f"{card['parameters']} parameters, `model.onnx` {card['size_bytes']} bytes. The window is cut "
+        "into 8 patches of 8 steps (8 tokens of 40 values), embedded to width 32 with a learned "
+        "position embedding, encoded by 2 pre-norm Transformer layers (4 heads, feed-forward 64, "
+        f"GELU), flattened and compressed to a latent of {training['latent']} numbers, expanded back "
+        "to 8 tokens with a second position embedding, decoded by 2 more layers and projected back to "
+        "[64, 5]. The bottleneck keeps the network from learning the identity, which would "
+        "reconstruct anomalies too.",
+        "",
+        "## Held-out metrics",
+        "",
+    ]
+    if "eval" in metrics:
+        held_out = metrics["eval"]
+        lines += [
+            f"On the fault file, scoring every window (stride {held_out['eval_window_stride']}). A "
+            "window is a fault window when at least half its samples have the fault active; healthy "
+            "windows are those of the healthy pump and those wholly before a pump's fault starts. "
+            "Detection delay: from the first faulty sample to the last sample of the first flagged "
+            "window.",
+            "",
+            f"- False alarms on healthy windows: {held_out['healthy_false_alarms']} of "
+            f"{held_out['healthy_windows']} (rate {held_out['false_alarm_rate']:.4g}); highest healthy "
+            f"score {held_out['healthy_score_max']:.4f}.",
+            f"- False alarms on validation windows: {validation['false_alarms']} of "
+            f"{validation['windows']}.",
+            "",
+            "| fault | pumps | fault windows | flagged | detection delay (s) | largest channel errors |",
+            "|---|---|---|---|---|---|",
+        ]
+        for kind, stats in held_out["faults"].items():
+            delays = ", ".join(f"{a}: {'missed' if d is None else f'{d:.1f}'}"
+                               for a, d in stats["detection_delay_s"].items())
+            top = sorted(stats["mean_channel_error"].items(), key=lambda kv: -kv[1])[:2]
+            lines.append(
+                f"| {kind} | {len(stats['assets'])} | {stats['fault_windows']} | "
+                f"{100 * stats['detected_share']:.1f}% | {delays} | "
+                + ", ".join(f"{c} {e:.3g}" for c, e in top) + " |")
+    else:
+        lines.append("No fault file was given (`--eval`), so there are no held-out fault metrics.")
+    lines += [
+        "",
+        "## Latency",
+        "",
+        "Measured by the Java benchmark with ONNX Runtime on the gateway; not measured here.",
+        "",
+        "## Limitations",
+        "",
+        "- Trained and evaluated on simulated pumps only; real pumps need retraining on their own "
+        "healthy data, and their own threshold.",
+        "- Six training pumps cover only a few operating points; a pump whose flow, pressure or "
+        "ambient temperature lies well outside them will score higher and may raise false alarms.",
+        "- The score is dominated by vibration, whose sample-to-sample noise is large relative to its "
+        "spread across pumps and cannot be reconstructed; small faults on quieter channels must "
+        "therefore be large in normalized units before they are flagged.",
+        "- Slow faults (bearing wear, sensor drift) are flagged only once they have grown past the "
+        "threshold, so the delays above depend on how fast the simulated fault grows.",
+        "- A window sees 6.4 s; changes slower than that look like a shifted operating point and are "
+        "caught only once the level itself is abnormal.",
+        "- The model does not classify faults; the per-channel errors only hint at the cause.",
+    ]
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+# --------------------------------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------------------------------
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", required=True, help="healthy CSV from the simulator (training)")
+    parser.add_argument("--eval", help="CSV with injected faults, for the held-out evaluation")
+    parser.add_argument("--out", default="models/zoo/pump-transformer", help="output folder")
+    parser.add_argument("--epochs", type=int, default=12, help="maximum number of epochs")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--smoke", action="store_true",
+                        help="tiny run (a few hundred windows, 1 epoch) to prove the script works")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    torch.set_num_threads(1)  # leave the other cores to the gateway build and services
+    seed_everything(args.seed)
+    started = time.time()
+
+    data = read_telemetry(args.data)
+    missing = [a for a in TRAIN_ASSETS + VALIDATION_ASSETS if a not in data]
+    if missing:
+        raise ValueError(f"{args.data}: missing assets {missing}")
+    train_rows = np.concatenate([data[a][0] for a in TRAIN_ASSETS])
+    mean, std = train_rows.mean(axis=0), train_rows.std(axis=0)
+
+    # Stride 4 gives overlapping windows that still differ by 0.4 s; the smoke run thins them out to a
+    # few hundred. Validation uses stride 8 per epoch (cheap) and every window for the threshold.
+    train_stride = 4
+    epochs = args.epochs
+    if args.smoke:
+        train_stride, epochs = 1024, 1
+    normalize = lambda w: ((w - mean) / std).astype(np.float32)  # noqa: E731
+    train = normalize(stack_windows(data, TRAIN_ASSETS, train_stride))
+    validation_epoch = normalize(stack_windows(data, VALIDATION_ASSETS, 8 if not args.smoke else 256))
+    print(f"{len(train)} training windows, {len(validation_epoch)} validation windows per epoch")
+
+    model = PumpTransformerAE()
+    parameters = sum(p.numel() for p in model.parameters())
+    fit_started = time.time()
+    epochs_run, best_epoch, history = fit(model, train, validation_epoch, epochs, args.seed)
+    fit_seconds = time.time() - fit_started
+
+    validation_stride = 1 if not args.smoke else 64
+    _, validation_scores = score_windows(
+        model, normalize(stack_windows(data, VALIDATION_ASSETS, validation_stride)))
+    threshold = float(validation_scores.max()) * THRESHOLD_MARGIN
+    metrics = {"validation": {
+        "assets": list(VALIDATION_ASSETS),
+        "window_stride": validation_stride,
+        "windows": int(len(validation_scores)),
+        "score_mean": float(validation_scores.mean()),
+        "score_p50": float(np.quantile(validation_scores, 0.5)),
+        "score_p99": float(np.quantile(validation_scores, 0.99)),
+        "score_p999": float(np.quantile(validation_scores, 0.999)),
+        "score_max": float(validation_scores.max()),
+        "threshold_margin": THRESHOLD_MARGIN,
+        "false_alarms": int((validation_scores > threshold).sum()),
+        "history": history,
+    }}
+
+    os.makedirs(args.out, exist_ok=True)
+    onnx_path = os.path.join(args.out, "model.onnx")
+    export_onnx(model, onnx_path)
+
+    eval_sha = None
+    golden_scores = None
+    if args.eval:
+        eval_data = read_telemetry(args.eval)
+        eval_sha = sha256(args.eval)
+        metrics["eval"] = evaluate(model, eval_data, mean, std, threshold,
+                                   stride=1 if not args.smoke else 16)
+        golden_scores = write_golden(model, golden_windows(eval_data, mean, std),
+                                     os.path.join(args.out, "golden.json"))
+
+    card = {
+        "name": MODEL_NAME,
+        "version": MODEL_VERSION,
+        "task": "reconstruction",
+        "file": "model.onnx",
+        "input": {"name": "window", "shape": [-1, WINDOW, len(CHANNELS)]},
+        "output": {"name": "reconstruction", "shape": [-1, WINDOW, len(CHANNELS)]},
+        "sample_period_ms": SAMPLE_PERIOD_MS,
+        "channels": list(CHANNELS),
+        "normalization": {"mean": mean.tolist(), "std": std.tolist()},
+        "score": "mean over channels of the per-channel mean squared reconstruction error, "
+                 "in normalized units",
+        "threshold": threshold,
+        "parameters": parameters,
+        "size_bytes": os.path.getsize(onnx_path),
+        "training": {
+            "command": shlex.join(["/usr/bin/python3", *sys.argv]),
+            "data_sha256": sha256(args.data),
+            "eval_sha256": eval_sha,
+            "seed": args.seed,
+            "epochs": epochs_run,
+            "best_epoch": best_epoch,
+            "train_windows": int(len(train)),
+            "train_stride": train_stride,
+            "latent": model.compress.out_features,
+            "smoke": args.smoke,
+            "seconds": round(fit_seconds, 1),
+            "torch": torch.__version__,
+        },
+        "metrics": metrics,
+    }
+    with open(os.path.join(args.out, "card.json"), "w") as f:
+        json.dump(card, f, indent=2)
+        f.write("\n")
+    write_model_card(card, os.path.join(args.out, "MODEL_CARD.md"))
+
+    print(f"\nparameters {parameters}, model.onnx {card['size_bytes']} bytes, "
+          f"trained {fit_seconds:.0f} s ({epochs_run} epochs, best {best_epoch}), "
+          f"total {time.time() - started:.0f} s")
+    print(f"validation scores: max {metrics['validation']['score_max']:.4f}, "
+          f"p99 {metrics['validation']['score_p99']:.4f}; threshold {threshold:.4f}")
+    if "eval" in metrics:
+        held_out = metrics["eval"]
+        print(f"held-out false alarms: {held_out['healthy_false_alarms']} of "
+              f"{held_out['healthy_windows']} healthy windows")
+        for kind, stats in held_out["faults"].items():
+            print(f"  {kind:13s} flagged {100 * stats['detected_share']:5.1f}% of "
+                  f"{stats['fault_windows']} windows, delay {stats['detection_delay_s']}")
+        print(f"golden scores: {[round(s, 4) for s in golden_scores]}")
+    print(f"outputs in {args.out}")
+
+
+if __name__ == "__main__":
+    main()

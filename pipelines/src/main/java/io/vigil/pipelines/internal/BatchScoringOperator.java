@@ -1,0 +1,138 @@
+package io.vigil.pipelines.internal;
+
+import io.vigil.models.AnomalyScorer;
+import io.vigil.models.ModelLocation;
+import io.vigil.models.OnnxModel;
+import io.vigil.pipelines.PipelineMetrics;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * Scores windows with the model in micro-batches: one ONNX Runtime call for many windows costs little
+ * more than for one.
+ *
+ * <p>A batch is scored when it is full, when its oldest window has waited {@code maxDelayMillis}, and
+ * whenever a watermark arrives. The last is what makes batching free: all assets' windows end on the
+ * same hop, so one watermark fires them together, and the batch is scored before the watermark moves
+ * on. Buffered windows are scored before every checkpoint barrier and at the end of input, so none is
+ * lost. The session is opened in {@link #open()} and freed in {@link #close()}.
+ */
+public final class BatchScoringOperator extends AbstractStreamOperator<ScoredWindow>
+        implements OneInputStreamOperator<WindowTensor, ScoredWindow> {
+
+    private final String pipeline;
+    private final ModelLocation location;
+    private final int batchSize;
+    private final long maxDelayMillis;
+
+    private transient AnomalyScorer scorer;
+    private transient WindowTensor[] batch;
+    private transient float[] input;
+    private transient float[] channelErrors;
+    private transient int buffered;
+    private transient long flushTimer;
+    private transient Counter scored;
+
+    public BatchScoringOperator(String pipeline, ModelLocation location, int batchSize, long maxDelayMillis) {
+        this.pipeline = pipeline;
+        this.location = location;
+        this.batchSize = batchSize;
+        this.maxDelayMillis = maxDelayMillis;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        scorer = new AnomalyScorer(OnnxModel.open(location));
+        int windowSize = scorer.card().windowSize();
+        batch = new WindowTensor[batchSize];
+        input = new float[batchSize * windowSize];
+        channelErrors = new float[batchSize * scorer.card().channelCount()];
+        flushTimer = Long.MIN_VALUE;
+        scored =
+                getMetricGroup()
+                        .addGroup(PipelineMetrics.GROUP)
+                        .addGroup(PipelineMetrics.PIPELINE, pipeline)
+                        .counter(PipelineMetrics.WINDOWS_SCORED);
+    }
+
+    @Override
+    public void processElement(StreamRecord<WindowTensor> element) {
+        WindowTensor window = element.getValue();
+        int windowSize = window.data().length;
+        System.arraycopy(window.data(), 0, input, buffered * windowSize, windowSize);
+        batch[buffered++] = window;
+        if (buffered == batchSize) {
+            flush();
+        } else if (buffered == 1) {
+            long due = getProcessingTimeService().getCurrentProcessingTime() + maxDelayMillis;
+            flushTimer = due;
+            getProcessingTimeService()
+                    .registerTimer(
+                            due,
+                            time -> {
+                                // A later batch may have replaced the one this timer was set for.
+                                if (buffered > 0 && time >= flushTimer) {
+                                    flush();
+                                }
+                            });
+        }
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        flush();
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) {
+        flush();
+    }
+
+    @Override
+    public void finish() throws Exception {
+        flush();
+        super.finish();
+    }
+
+    private void flush() {
+        if (buffered == 0) {
+            return;
+        }
+        int channels = scorer.card().channelCount();
+        scorer.score(input, buffered, channelErrors);
+        for (int i = 0; i < buffered; i++) {
+            WindowTensor window = batch[i];
+            float[] errors = new float[channels];
+            System.arraycopy(channelErrors, i * channels, errors, 0, channels);
+            output.collect(
+                    new StreamRecord<>(
+                            new ScoredWindow(
+                                    window.asset(),
+                                    window.start(),
+                                    window.end(),
+                                    AnomalyScorer.windowScore(channelErrors, i, channels),
+                                    errors),
+                            window.end() - 1));
+            batch[i] = null;
+        }
+        scored.inc(buffered);
+        buffered = 0;
+        flushTimer = Long.MIN_VALUE;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (scorer != null) {
+                scorer.close();
+            }
+        } finally {
+            super.close();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.vigil.pipelines.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.pipelines.OutboundMessage;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * Builds dead-letter records: the reason, where the message came from and its payload, as UTF-8
+ * text when it is text and as base64 otherwise, so nothing is lost and an operator can replay it.
+ */
+final class DeadLetters {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private DeadLetters() {}
+
+    static OutboundMessage of(
+            String pipeline, String topic, String sourceTopic, byte[] payload, String reason, long receivedAt) {
+        ObjectNode letter = JSON.createObjectNode();
+        letter.put("schema", "vigil.dead-letter/1");
+        letter.put("pipeline", pipeline);
+        letter.put("reason", reason);
+        letter.put("topic", sourceTopic);
+        letter.put("receivedAt", receivedAt);
+        String text = new String(payload, StandardCharsets.UTF_8);
+        if (java.util.Arrays.equals(text.getBytes(StandardCharsets.UTF_8), payload)) {
+            letter.put("payload", text);
+        } else {
+            letter.put("payloadBase64", Base64.getEncoder().encodeToString(payload));
+        }
+        try {
+            return new OutboundMessage(
+                    OutboundMessage.Destination.PLANT, topic, JSON.writeValueAsBytes(letter), 1, false);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write a dead letter.", e);
+        }
+    }
+}
