@@ -94,7 +94,8 @@ public final class JsonReadingDecoder extends ProcessFunction<InboundMessage, Re
                 return;
             }
         } catch (JsonProcessingException e) {
-            reject(context, message, "not valid JSON: " + e.getOriginalMessage());
+            long at = e.getLocation() == null ? -1 : e.getLocation().getByteOffset();
+            reject(context, message, "not valid JSON at byte " + at + ": " + e.getOriginalMessage());
             return;
         } catch (IOException e) {
             reject(context, message, "unreadable payload: " + e.getMessage());

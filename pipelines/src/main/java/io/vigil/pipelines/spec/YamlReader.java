@@ -4,6 +4,8 @@ import io.vigil.pipelines.spec.ConfigOptions.Type;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -93,9 +95,16 @@ public final class YamlReader {
             return;
         }
         Set<String> allowed = options.keysOf(block);
+        Map<String, Node> seen = new HashMap<>();
         for (NodeTuple tuple : mapping.getValue()) {
             String key = scalar(tuple.getKeyNode());
-            if (!allowed.contains(key)) {
+            Node first = seen.putIfAbsent(key, tuple.getKeyNode());
+            if (first != null) {
+                error(
+                        tuple.getKeyNode(),
+                        join(block, key),
+                        "duplicate key '" + key + "', first given on line " + (first.getStartMark().getLine() + 1));
+            } else if (!allowed.contains(key)) {
                 String where = block.isEmpty() ? "at the top level" : "in '" + block + "'";
                 error(
                         tuple.getKeyNode(),

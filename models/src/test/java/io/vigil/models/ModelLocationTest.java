@@ -1,0 +1,59 @@
+package io.vigil.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelLocationTest {
+
+    @Test
+    void readsTheCardOfAShippedModel() {
+        ModelCard card = ModelLocation.shipped("tiny-ae").loadCard();
+        assertThat(card.name()).isEqualTo("tiny-ae");
+        assertThat(card.windowLength()).isEqualTo(8);
+        assertThat(card.channels()).containsExactly("a", "b");
+        assertThat(card.mean()).containsExactly(10f, 0f);
+        assertThat(card.threshold()).isEqualTo(1.0);
+    }
+
+    @Test
+    void unknownModelNamesTheShippedOnes() {
+        assertThatThrownBy(() -> ModelLocation.shipped("pump-transfromer").loadCard())
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageStartingWith("Unknown model 'pump-transfromer': no shipped model of that name; shipped models are [");
+    }
+
+    @Test
+    void cardWithoutNormalizationIsRejectedWithTheFile(@TempDir Path dir) throws Exception {
+        Files.writeString(
+                dir.resolve("card.json"),
+                "{\"name\":\"x\",\"version\":\"1\",\"task\":\"reconstruction\",\"input\":{\"name\":\"window\",\"shape\":[-1,8,2]},"
+                        + "\"output\":{\"name\":\"reconstruction\"},\"sample_period_ms\":100,\"channels\":[\"a\",\"b\"],\"threshold\":1}");
+        assertThatThrownBy(() -> ModelLocation.directory(dir).loadCard())
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessage(dir.resolve("card.json") + " is not a valid model card: missing key 'normalization'");
+    }
+
+    @Test
+    void missingOnnxFileIsNamed(@TempDir Path dir) throws Exception {
+        Files.copy(ModelLocation.class.getResourceAsStream("/vigil/models/tiny-ae/card.json"), dir.resolve("card.json"));
+        assertThatThrownBy(() -> OnnxModel.open(ModelLocation.directory(dir)))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessage("Model file not found: " + dir.resolve("model.onnx") + ".");
+    }
+
+    @Test
+    void modelWhoseShapeDiffersFromItsCardFailsOnLoad(@TempDir Path dir) throws Exception {
+        String card = new String(ModelLocation.class.getResourceAsStream("/vigil/models/tiny-ae/card.json").readAllBytes())
+                .replace("[-1, 8, 2]", "[-1, 16, 2]");
+        Files.writeString(dir.resolve("card.json"), card);
+        Files.copy(ModelLocation.class.getResourceAsStream("/vigil/models/tiny-ae/model.onnx"), dir.resolve("model.onnx"));
+        assertThatThrownBy(() -> OnnxModel.open(ModelLocation.directory(dir)))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("input 'window' has shape [-1, 8, 2] but its card says [batch, 16, 2]");
+    }
+}

@@ -1,0 +1,33 @@
+package io.vigil.pipelines.internal;
+
+import io.vigil.pipelines.spec.PipelineParser;
+import io.vigil.pipelines.spec.PipelineSpec;
+import java.nio.file.Path;
+
+/** Pipelines on the tiny test model (8 rows of 100 ms, channels a and b) for operator tests. */
+final class TestPipelines {
+
+    private TestPipelines() {}
+
+    /** An 800 ms window hopping every 400 ms; {@code extra} is appended to the YAML. */
+    static PipelineSpec tiny(String extra) {
+        return PipelineParser.parse(
+                "tiny.yaml",
+                """
+                name: tiny
+                source:
+                  topics: [plant/+/data]
+                  asset:
+                    topic-segment: 1
+                  channels: [a, b]
+                window:
+                  length: 800ms
+                  hop: 400ms
+                  min-coverage: 0.5
+                model:
+                  name: tiny-ae
+                """
+                        + extra,
+                Path.of("."));
+    }
+}

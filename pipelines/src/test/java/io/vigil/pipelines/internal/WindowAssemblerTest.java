@@ -1,0 +1,173 @@
+package io.vigil.pipelines.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.pipelines.OutboundMessage;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tiny pipeline's window: 8 rows of 100 ms (800 ms), a hop of 400 ms, at least 4 rows filled.
+ * Reading values encode their timestamp (a = ts / 100, b = -ts / 100) so the tensors can be checked
+ * row by row.
+ */
+class WindowAssemblerTest {
+
+    private KeyedOneInputStreamOperatorTestHarness<String, Reading, WindowTensor> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new WindowAssembler(TestPipelines.tiny(""))),
+                        Reading::asset,
+                        Types.STRING);
+        harness.open();
+    }
+
+    private void reading(String asset, long ts) throws Exception {
+        harness.processElement(new Reading(asset, ts, new float[] {ts / 100f, -ts / 100f}), ts);
+    }
+
+    private static float[] rows(long... timestamps) {
+        float[] tensor = new float[timestamps.length * 2];
+        for (int r = 0; r < timestamps.length; r++) {
+            tensor[r * 2] = timestamps[r] / 100f;
+            tensor[r * 2 + 1] = -timestamps[r] / 100f;
+        }
+        return tensor;
+    }
+
+    private List<String> late() {
+        var records = harness.getSideOutput(WindowAssembler.LATE);
+        return records == null
+                ? List.of()
+                : records.stream().map(StreamRecord::getValue).map(m -> new String(m.payload(), StandardCharsets.UTF_8)).toList();
+    }
+
+    @Test
+    void emitsEachWindowOnceTheWatermarkPassesItsEnd() throws Exception {
+        for (long ts = 1000; ts <= 1700; ts += 100) {
+            reading("p1", ts);
+        }
+        harness.processWatermark(1598);
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        // [400, 1200) holds 2 of 8 rows: skipped. [800, 1600) holds 6: emitted, the two empty rows
+        // at its start taken from the first reading.
+        harness.processWatermark(1599);
+        List<WindowTensor> windows = harness.extractOutputValues();
+        assertThat(windows).hasSize(1);
+        WindowTensor w = windows.get(0);
+        assertThat(w.asset()).isEqualTo("p1");
+        assertThat(w.start()).isEqualTo(800);
+        assertThat(w.end()).isEqualTo(1600);
+        assertThat(w.filledRows()).isEqualTo(6);
+        assertThat(w.data()).containsExactly(rows(1000, 1000, 1000, 1100, 1200, 1300, 1400, 1500));
+    }
+
+    @Test
+    void fillsGapsForwardAndTheLastReadingOfARowWins() throws Exception {
+        for (long ts : new long[] {1200, 1300, 1500, 1600, 1700}) {
+            reading("p1", ts);
+        }
+        harness.processElement(new Reading("p1", 1250, new float[] {99f, 98f}), 1250);
+        harness.processWatermark(1999);
+        List<WindowTensor> windows = harness.extractOutputValues();
+        // [800,1600) holds 1200..1500 (3 rows): skipped; [1200, 2000) holds 5 rows.
+        assertThat(windows).hasSize(1);
+        float[] expected = rows(1200, 1300, 1300, 1500, 1600, 1700, 1700, 1700);
+        expected[0] = 99f;
+        expected[1] = 98f;
+        assertThat(windows.get(0).start()).isEqualTo(1200);
+        assertThat(windows.get(0).data()).containsExactly(expected);
+    }
+
+    @Test
+    void readingsOutOfOrderWithinTheOpenWindowsCount() throws Exception {
+        for (long ts : new long[] {1500, 1000, 1300, 1100, 1400, 1200}) {
+            reading("p1", ts);
+        }
+        harness.processWatermark(1599);
+        assertThat(harness.extractOutputValues().get(0).data())
+                .containsExactly(rows(1000, 1000, 1000, 1100, 1200, 1300, 1400, 1500));
+        assertThat(late()).isEmpty();
+    }
+
+    @Test
+    void readingForWindowsAlreadyScoredGoesToTheLateOutput() throws Exception {
+        for (long ts = 1000; ts <= 1700; ts += 100) {
+            reading("p1", ts);
+        }
+        harness.processWatermark(1599);
+        // The oldest open window now starts at 1200: 1150 belongs only to scored windows.
+        reading("p1", 1150);
+        reading("p1", 1250);
+        assertThat(late()).hasSize(1);
+        assertThat(late().get(0)).contains("late: event time 1150 is before the oldest open window, which starts at 1200");
+        harness.processWatermark(1999);
+        List<WindowTensor> windows = harness.extractOutputValues();
+        assertThat(windows).hasSize(2);
+        assertThat(windows.get(1).start()).isEqualTo(1200);
+    }
+
+    @Test
+    void assetsAreWindowedIndependently() throws Exception {
+        for (long ts = 1000; ts <= 1500; ts += 100) {
+            reading("p1", ts);
+            reading("p2", ts + 20);
+        }
+        harness.processWatermark(1599);
+        List<WindowTensor> windows = harness.extractOutputValues();
+        assertThat(windows).extracting(WindowTensor::asset).containsExactlyInAnyOrder("p1", "p2");
+        WindowTensor p2 = windows.stream().filter(w -> w.asset().equals("p2")).findFirst().orElseThrow();
+        assertThat(p2.data()).containsExactly(rows(1020, 1020, 1020, 1120, 1220, 1320, 1420, 1520));
+    }
+
+    @Test
+    void aSilentAssetStopsSchedulingWindowsAndResumesWhenItSpeaks() throws Exception {
+        for (long ts = 1000; ts <= 1700; ts += 100) {
+            reading("p1", ts);
+        }
+        harness.processWatermark(10_000);
+        int emitted = harness.extractOutputValues().size();
+        assertThat(harness.numEventTimeTimers()).isZero();
+
+        for (long ts = 20_000; ts <= 20_700; ts += 100) {
+            reading("p1", ts);
+        }
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        harness.processWatermark(21_199);
+        List<WindowTensor> windows = harness.extractOutputValues();
+        // The first window after the silence is the first one ending after its first reading.
+        assertThat(windows.subList(emitted, windows.size()))
+                .extracting(WindowTensor::start)
+                .containsExactly(19_600L, 20_000L, 20_400L);
+    }
+
+    @Test
+    void aReadingFarAheadOfItsWindowIsRejectedNotBuffered() throws Exception {
+        reading("p1", 1000);
+        reading("p1", 1000 + 3_600_000);
+        assertThat(late()).hasSize(1);
+        assertThat(late().get(0)).contains("is more than 64 windows ahead of the asset's oldest open window");
+    }
+
+    @Test
+    void lateRecordsStayOnThePlantSide() throws Exception {
+        reading("p1", 1000);
+        harness.processWatermark(5000);
+        reading("p1", 900);
+        var records = harness.getSideOutput(WindowAssembler.LATE);
+        assertThat(records).hasSize(1);
+        OutboundMessage letter = records.peek().getValue();
+        assertThat(letter.destination()).isEqualTo(OutboundMessage.Destination.PLANT);
+        assertThat(letter.topic()).isEqualTo("vigil/dead-letter/tiny");
+    }
+}
