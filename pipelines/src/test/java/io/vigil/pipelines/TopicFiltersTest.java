@@ -28,11 +28,13 @@ class TopicFiltersTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({
-        "a/#/b, '#' must be a whole level and the last one, found 'a/#/b'",
-        "a/b#, '#' must be a whole level and the last one, found 'a/b#'",
-        "a/b+/c, '+' must be a whole level, found 'a/b+/c'",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "a/#/b  | '#' must be a whole level and the last one, found 'a/#/b'",
+                "a/b#   | '#' must be a whole level and the last one, found 'a/b#'",
+                "a/b+/c | '+' must be a whole level, found 'a/b+/c'",
+            })
     void rejectsMalformedFilters(String filter, String problem) {
         assertThat(TopicFilters.problem(filter)).isEqualTo(problem);
     }

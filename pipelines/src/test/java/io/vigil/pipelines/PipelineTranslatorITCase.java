@@ -1,0 +1,144 @@
+package io.vigil.pipelines;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.pipelines.spec.PipelineParser;
+import io.vigil.pipelines.spec.PipelineSpec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The whole translated graph on a MiniCluster with a bounded input: decode, event time, windows,
+ * batched ONNX scoring with the tiny test model (output = half the input, so scores are known), and
+ * result events. The end of input moves event time to the end, so every window is scored.
+ */
+class PipelineTranslatorITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final String PIPELINE =
+            """
+            name: tiny
+            source:
+              topics: [plant/+/data]
+              asset:
+                topic-segment: 1
+              channels: [a, b]
+            window:
+              length: 800ms
+              hop: 400ms
+              min-coverage: 0.5
+            model:
+              name: tiny-ae
+              batch-size: 4
+            """;
+
+    @Test
+    void scoresWindowsAndPublishesAnomaliesHealthAndDeadLetters() throws Exception {
+        PipelineSpec spec = PipelineParser.parse("tiny.yaml", PIPELINE, Path.of("."));
+        List<InboundMessage> input = new ArrayList<>();
+        for (long ts = 0; ts < 1600; ts += 100) {
+            // p1 sits on the card's mean: score 0. p2 is off by 2 std on a and 4 on b:
+            // channel errors 2^2/4 = 1 and 4^2/4 = 4, score 2.5 > threshold 1.
+            input.add(message("plant/p1/data", "{\"ts\":" + ts + ",\"a\":10,\"b\":0}"));
+            input.add(message("plant/p2/data", "{\"ts\":" + ts + ",\"a\":14,\"b\":4}"));
+        }
+        input.add(message("plant/p3/data", "{\"ts\":1, \"a\":\"x\"}"));
+        input.add(message("other/p1/data", "{\"ts\":1,\"a\":1,\"b\":1}"));
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        PipelineStreams streams =
+                PipelineTranslator.translate(spec, env.fromData(TypeInformation.of(InboundMessage.class), input.toArray(InboundMessage[]::new)));
+        List<OutboundMessage> out = new ArrayList<>();
+        streams.results().union(streams.plant()).executeAndCollect().forEachRemaining(out::add);
+
+        List<JsonNode> anomalies = payloads(out, "results/tiny/p2/anomaly");
+        // Windows end at 400, 800, 1200, 1600 and 2000; each holds at least 4 of its 8 rows.
+        assertThat(anomalies).hasSize(5);
+        assertThat(anomalies).extracting(e -> e.path("windowEnd").asText())
+                .containsExactlyInAnyOrder(
+                        "1970-01-01T00:00:00.400Z", "1970-01-01T00:00:00.800Z", "1970-01-01T00:00:01.200Z",
+                        "1970-01-01T00:00:01.600Z", "1970-01-01T00:00:02Z");
+        JsonNode first = anomalies.get(0);
+        assertThat(first.path("schema").asText()).isEqualTo("vigil.result/1");
+        assertThat(first.path("score").asDouble()).isEqualTo(2.5, org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(first.path("threshold").asDouble()).isEqualTo(1.0);
+        assertThat(first.path("anomaly").asBoolean()).isTrue();
+        assertThat(first.path("channels").get(0).path("name").asText()).isEqualTo("b");
+        assertThat(first.path("channels").get(0).path("error").asDouble()).isEqualTo(4.0, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(first.path("channels").get(1).path("name").asText()).isEqualTo("a");
+        assertThat(first.path("model").path("name").asText()).isEqualTo("tiny-ae");
+        assertThat(anomalies).extracting(e -> e.path("id").asText()).doesNotHaveDuplicates();
+
+        assertThat(payloads(out, "results/tiny/p1/anomaly")).isEmpty();
+        List<JsonNode> health = payloads(out, "results/tiny/p1/health");
+        assertThat(health).hasSize(1);
+        assertThat(health.get(0).path("status").asText()).isEqualTo("ok");
+        assertThat(health.get(0).path("score").asDouble()).isEqualTo(0.0);
+        assertThat(out.stream().filter(m -> m.topic().equals("results/tiny/p1/health")).allMatch(OutboundMessage::retain)).isTrue();
+
+        List<JsonNode> deadLetters = payloads(out, "vigil/dead-letter/tiny");
+        assertThat(deadLetters).hasSize(1);
+        assertThat(deadLetters.get(0).path("reason").asText()).isEqualTo("field 'a' must be a number, found the text 'x'");
+    }
+
+    @Test
+    void eventIdsAreTheSameWhenTheInputIsReplayed() throws Exception {
+        PipelineSpec spec = PipelineParser.parse("tiny.yaml", PIPELINE, Path.of("."));
+        List<String> first = anomalyIds(spec);
+        assertThat(first).isNotEmpty();
+        assertThat(anomalyIds(spec)).containsExactlyInAnyOrderElementsOf(first);
+    }
+
+    private static List<String> anomalyIds(PipelineSpec spec) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        InboundMessage[] input = new InboundMessage[8];
+        for (int i = 0; i < input.length; i++) {
+            input[i] = message("plant/p2/data", "{\"ts\":" + i * 100 + ",\"a\":14,\"b\":4}");
+        }
+        List<String> ids = new ArrayList<>();
+        PipelineStreams streams = PipelineTranslator.translate(spec, env.fromData(TypeInformation.of(InboundMessage.class), input));
+        streams.results().executeAndCollect().forEachRemaining(m -> {
+            if (m.topic().endsWith("/anomaly")) {
+                ids.add(read(m).path("id").asText());
+            }
+        });
+        return ids;
+    }
+
+    private static InboundMessage message(String topic, String payload) {
+        return new InboundMessage(topic, payload.getBytes(StandardCharsets.UTF_8), 0L);
+    }
+
+    private static List<JsonNode> payloads(List<OutboundMessage> out, String topic) {
+        return out.stream().filter(m -> m.topic().equals(topic)).map(PipelineTranslatorITCase::read).toList();
+    }
+
+    private static JsonNode read(OutboundMessage message) {
+        try {
+            return JSON.readTree(message.payload());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
