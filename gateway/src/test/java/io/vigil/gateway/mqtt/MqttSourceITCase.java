@@ -1,0 +1,91 @@
+package io.vigil.gateway.mqtt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vigil.gateway.broker.EmbeddedBroker;
+import io.vigil.gateway.mqtt.internal.SourceStatus;
+import io.vigil.gateway.mqtt.internal.TopicRecorder;
+import io.vigil.gateway.mqtt.internal.WindowedPublisher;
+import io.vigil.gateway.testing.CountingSink;
+import io.vigil.gateway.testing.Mosquitto;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two source readers share one subscription at QoS 1 while a publisher sends a burst faster than
+ * they drain it: every message must arrive, on the embedded broker and on Mosquitto.
+ */
+class MqttSourceITCase {
+
+    private static final int MESSAGES = 40_000;
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    @Test
+    @Timeout(180)
+    void sharedSubscriptionOnTheEmbeddedBrokerLosesNothing() throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0)) {
+            assertLossless(broker.url());
+        }
+    }
+
+    @Test
+    @Timeout(180)
+    void sharedSubscriptionOnMosquittoLosesNothing(@TempDir Path dir) throws Exception {
+        try (Mosquitto mosquitto = Mosquitto.start(dir)) {
+            assertLossless(mosquitto.url());
+        }
+    }
+
+    private static void assertLossless(String url) throws Exception {
+        String run = UUID.randomUUID().toString();
+        String prefix = "it-" + run.substring(0, 8);
+        MqttConnectionConfig connection = MqttConnectionConfig.builder(url).clientIdPrefix(prefix).build();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        env.fromSource(
+                        MqttSource.builder().connection(connection).topics(List.of("load/+/data")).qos(1).queueCapacity(100).build(),
+                        WatermarkStrategy.noWatermarks(),
+                        "mqtt")
+                .sinkTo(new CountingSink(run));
+        JobClient job = env.executeAsync();
+        try (TopicRecorder status = TopicRecorder.start(url, prefix + "-status", List.of(SourceStatus.filter(prefix)), r -> {})) {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> status.received().stream().filter(r -> r.payload().contains("\"online\"")).count() == 2);
+
+            try (WindowedPublisher publisher = new WindowedPublisher(connection, prefix + "-publisher", "load")) {
+                for (int i = 0; i < MESSAGES; i++) {
+                    publisher.publish("load/d" + (i % 100) + "/data", ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8), 1, false);
+                }
+                publisher.awaitAcknowledged();
+                assertThat(publisher.acknowledged()).isEqualTo(MESSAGES);
+            }
+            await().atMost(Duration.ofSeconds(90)).until(() -> CountingSink.distinct(run) == MESSAGES);
+            assertThat(CountingSink.total(run)).isGreaterThanOrEqualTo(MESSAGES);
+            // The broker split the load: both readers got a share.
+            assertThat(CountingSink.bySubtask(run)).hasSize(2);
+            assertThat(CountingSink.bySubtask(run).values()).allSatisfy(count -> assertThat(count.get()).isPositive());
+        } finally {
+            job.cancel().get();
+        }
+    }
+}
