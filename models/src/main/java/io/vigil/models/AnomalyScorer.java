@@ -48,7 +48,8 @@ public final class AnomalyScorer implements AutoCloseable {
             normalized[i] = (windows[i] - mean[c]) * inverseStd[c];
         }
         float[] reconstruction = model.run(normalized, batch);
-        channelErrors(normalized, reconstruction, batch, card.windowLength(), channels, channelErrors);
+        channelErrors(
+                normalized, reconstruction, batch, card.windowLength(), channels, channelErrors);
     }
 
     /** The score of one window: the mean of its channel errors. */

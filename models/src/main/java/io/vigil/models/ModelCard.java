@@ -43,7 +43,8 @@ public record ModelCard(
         Objects.requireNonNull(outputName, "outputName must not be null.");
         channels = List.copyOf(channels);
         if (windowLength <= 0) {
-            throw new IllegalArgumentException("windowLength must be positive, got " + windowLength + ".");
+            throw new IllegalArgumentException(
+                    "windowLength must be positive, got " + windowLength + ".");
         }
         if (channels.isEmpty()) {
             throw new IllegalArgumentException("channels must not be empty.");
@@ -60,7 +61,8 @@ public record ModelCard(
         }
         for (float s : std) {
             if (!(s > 0)) {
-                throw new IllegalArgumentException("normalization std must be positive, got " + s + ".");
+                throw new IllegalArgumentException(
+                        "normalization std must be positive, got " + s + ".");
             }
         }
         mean = mean.clone();

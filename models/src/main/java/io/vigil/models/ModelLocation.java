@@ -12,11 +12,12 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Where a model lives: a model shipped with Vigil (on the classpath under {@code vigil/models/<name>/},
- * from {@code models/zoo/<name>/} in the source tree) or a folder on disk. Either way the folder holds
- * {@code card.json} and the ONNX file the card names.
+ * Where a model lives: a model shipped with Vigil (on the classpath under {@code
+ * vigil/models/<name>/}, from {@code models/zoo/<name>/} in the source tree) or a folder on disk.
+ * Either way the folder holds {@code card.json} and the ONNX file the card names.
  *
- * <p>Serializable so a Flink operator can carry it to a remote task manager and load the model there.
+ * <p>Serializable so a Flink operator can carry it to a remote task manager and load the model
+ * there.
  *
  * <pre>{@code
  * ModelLocation location = ModelLocation.shipped("pump-transformer");
@@ -75,7 +76,8 @@ public final class ModelLocation implements Serializable {
         try {
             return parseCard(JSON.readTree(bytes));
         } catch (IOException | RuntimeException e) {
-            throw new ModelLoadException(describe("card.json") + " is not a valid model card: " + e.getMessage(), e);
+            throw new ModelLoadException(
+                    describe("card.json") + " is not a valid model card: " + e.getMessage(), e);
         }
     }
 
@@ -84,7 +86,8 @@ public final class ModelLocation implements Serializable {
         try {
             return read(JSON.readTree(read("card.json")).path("file").asText("model.onnx"));
         } catch (IOException e) {
-            throw new ModelLoadException("Cannot read " + describe("card.json") + ": " + e.getMessage(), e);
+            throw new ModelLoadException(
+                    "Cannot read " + describe("card.json") + ": " + e.getMessage(), e);
         }
     }
 
@@ -100,14 +103,17 @@ public final class ModelLocation implements Serializable {
             try (InputStream in = resource(CLASSPATH_ROOT + name + "/" + file)) {
                 if (in == null) {
                     throw new ModelLoadException(
-                            "Unknown model '" + name + "': no shipped model of that name; shipped models are "
+                            "Unknown model '"
+                                    + name
+                                    + "': no shipped model of that name; shipped models are "
                                     + shippedNames()
                                     + ".");
                 }
                 return in.readAllBytes();
             }
         } catch (IOException e) {
-            throw new ModelLoadException("Cannot read " + describe(file) + ": " + e.getMessage(), e);
+            throw new ModelLoadException(
+                    "Cannot read " + describe(file) + ": " + e.getMessage(), e);
         }
     }
 
@@ -127,7 +133,8 @@ public final class ModelLocation implements Serializable {
         JsonNode input = required(card, "input");
         JsonNode shape = required(input, "shape");
         if (!shape.isArray() || shape.size() != 3) {
-            throw new IllegalArgumentException("input.shape must be [batch, time, channels], got " + shape);
+            throw new IllegalArgumentException(
+                    "input.shape must be [batch, time, channels], got " + shape);
         }
         List<String> channels = new ArrayList<>();
         required(card, "channels").forEach(c -> channels.add(c.asText()));

@@ -66,14 +66,20 @@ public final class OnnxModel implements AutoCloseable {
 
     /**
      * Runs the model on {@code batch} windows stored back to back in {@code windows} (each {@link
-     * ModelCard#windowSize()} floats, already normalized) and returns the output, flattened the same
-     * way.
+     * ModelCard#windowSize()} floats, already normalized) and returns the output, flattened the
+     * same way.
      */
     public float[] run(float[] windows, int batch) {
         int size = batch * card.windowSize();
         if (windows.length < size) {
             throw new IllegalArgumentException(
-                    "Expected " + size + " floats for " + batch + " windows, got " + windows.length + ".");
+                    "Expected "
+                            + size
+                            + " floats for "
+                            + batch
+                            + " windows, got "
+                            + windows.length
+                            + ".");
         }
         FloatBuffer buffer = inputBuffer(size);
         buffer.put(windows, 0, size).flip();
@@ -86,14 +92,24 @@ public final class OnnxModel implements AutoCloseable {
             return values;
         } catch (OrtException e) {
             throw new IllegalStateException(
-                    "Model '" + card.name() + "' failed on a batch of " + batch + ": " + e.getMessage(), e);
+                    "Model '"
+                            + card.name()
+                            + "' failed on a batch of "
+                            + batch
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
     private FloatBuffer inputBuffer(int size) {
-        // A direct buffer is handed to ONNX Runtime without a copy; grow it only for bigger batches.
+        // A direct buffer is handed to ONNX Runtime without a copy; grow it only for bigger
+        // batches.
         if (input == null || input.capacity() < size) {
-            input = ByteBuffer.allocateDirect(size * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            input =
+                    ByteBuffer.allocateDirect(size * Float.BYTES)
+                            .order(ByteOrder.nativeOrder())
+                            .asFloatBuffer();
         }
         input.clear();
         return input;
@@ -106,7 +122,11 @@ public final class OnnxModel implements AutoCloseable {
     }
 
     private static void checkTensor(
-            ModelCard card, String kind, Map<String, NodeInfo> infos, String name, long[] expected) {
+            ModelCard card,
+            String kind,
+            Map<String, NodeInfo> infos,
+            String name,
+            long[] expected) {
         NodeInfo info = infos.get(name);
         if (info == null) {
             throw new ModelLoadException(

@@ -22,7 +22,8 @@ class AnomalyScorerTest {
             windows[16 + t * 2 + 1] = t % 2 == 0 ? 4f : 0f; // channel b: 16/4 on half the rows -> 2
         }
         float[] errors = new float[4];
-        try (AnomalyScorer scorer = new AnomalyScorer(OnnxModel.open(ModelLocation.shipped("tiny-ae")))) {
+        try (AnomalyScorer scorer =
+                new AnomalyScorer(OnnxModel.open(ModelLocation.shipped("tiny-ae")))) {
             scorer.score(windows, 2, errors);
         }
         assertThat(errors[0]).isCloseTo(1f, within(1e-6f));
@@ -38,7 +39,8 @@ class AnomalyScorerTest {
         float[] one = new float[16];
         java.util.Arrays.fill(one, 12f); // channel a normalized 1 -> 0.25; channel b 12 -> 36
         float[] errors = new float[64];
-        try (AnomalyScorer scorer = new AnomalyScorer(OnnxModel.open(ModelLocation.shipped("tiny-ae")))) {
+        try (AnomalyScorer scorer =
+                new AnomalyScorer(OnnxModel.open(ModelLocation.shipped("tiny-ae")))) {
             float[] big = new float[32 * 16];
             scorer.score(big, 32, errors);
             scorer.score(one, 1, errors);

@@ -24,7 +24,8 @@ class ModelLocationTest {
     void unknownModelNamesTheShippedOnes() {
         assertThatThrownBy(() -> ModelLocation.shipped("pump-transfromer").loadCard())
                 .isInstanceOf(ModelLoadException.class)
-                .hasMessageStartingWith("Unknown model 'pump-transfromer': no shipped model of that name; shipped models are [");
+                .hasMessageStartingWith(
+                        "Unknown model 'pump-transfromer': no shipped model of that name; shipped models are [");
     }
 
     @Test
@@ -35,12 +36,16 @@ class ModelLocationTest {
                         + "\"output\":{\"name\":\"reconstruction\"},\"sample_period_ms\":100,\"channels\":[\"a\",\"b\"],\"threshold\":1}");
         assertThatThrownBy(() -> ModelLocation.directory(dir).loadCard())
                 .isInstanceOf(ModelLoadException.class)
-                .hasMessage(dir.resolve("card.json") + " is not a valid model card: missing key 'normalization'");
+                .hasMessage(
+                        dir.resolve("card.json")
+                                + " is not a valid model card: missing key 'normalization'");
     }
 
     @Test
     void missingOnnxFileIsNamed(@TempDir Path dir) throws Exception {
-        Files.copy(ModelLocation.class.getResourceAsStream("/vigil/models/tiny-ae/card.json"), dir.resolve("card.json"));
+        Files.copy(
+                ModelLocation.class.getResourceAsStream("/vigil/models/tiny-ae/card.json"),
+                dir.resolve("card.json"));
         assertThatThrownBy(() -> OnnxModel.open(ModelLocation.directory(dir)))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessage("Model file not found: " + dir.resolve("model.onnx") + ".");
@@ -48,12 +53,19 @@ class ModelLocationTest {
 
     @Test
     void modelWhoseShapeDiffersFromItsCardFailsOnLoad(@TempDir Path dir) throws Exception {
-        String card = new String(ModelLocation.class.getResourceAsStream("/vigil/models/tiny-ae/card.json").readAllBytes())
-                .replace("[-1, 8, 2]", "[-1, 16, 2]");
+        String card =
+                new String(
+                                ModelLocation.class
+                                        .getResourceAsStream("/vigil/models/tiny-ae/card.json")
+                                        .readAllBytes())
+                        .replace("[-1, 8, 2]", "[-1, 16, 2]");
         Files.writeString(dir.resolve("card.json"), card);
-        Files.copy(ModelLocation.class.getResourceAsStream("/vigil/models/tiny-ae/model.onnx"), dir.resolve("model.onnx"));
+        Files.copy(
+                ModelLocation.class.getResourceAsStream("/vigil/models/tiny-ae/model.onnx"),
+                dir.resolve("model.onnx"));
         assertThatThrownBy(() -> OnnxModel.open(ModelLocation.directory(dir)))
                 .isInstanceOf(ModelLoadException.class)
-                .hasMessageContaining("input 'window' has shape [-1, 8, 2] but its card says [batch, 16, 2]");
+                .hasMessageContaining(
+                        "input 'window' has shape [-1, 8, 2] but its card says [batch, 16, 2]");
     }
 }

@@ -8,4 +8,5 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  * @param results result events for the upstream broker
  * @param plant dead letters and late readings, which stay on the plant side
  */
-public record PipelineStreams(DataStream<OutboundMessage> results, DataStream<OutboundMessage> plant) {}
+public record PipelineStreams(
+        DataStream<OutboundMessage> results, DataStream<OutboundMessage> plant) {}

@@ -32,7 +32,8 @@ public final class PipelineTranslator {
     private PipelineTranslator() {}
 
     /** Adds the pipeline's operators to the graph that {@code messages} belongs to. */
-    public static PipelineStreams translate(PipelineSpec spec, DataStream<InboundMessage> messages) {
+    public static PipelineStreams translate(
+            PipelineSpec spec, DataStream<InboundMessage> messages) {
         String p = spec.name();
 
         SingleOutputStreamOperator<Reading> readings =
@@ -44,7 +45,8 @@ public final class PipelineTranslator {
                 readings.assignTimestampsAndWatermarks(
                                 WatermarkStrategy.<Reading>forBoundedOutOfOrderness(
                                                 spec.time().maxOutOfOrderness())
-                                        .withTimestampAssigner((reading, ignored) -> reading.timestamp())
+                                        .withTimestampAssigner(
+                                                (reading, ignored) -> reading.timestamp())
                                         .withIdleness(spec.time().idleTimeout()))
                         .name(p + ": event time")
                         .uid(p + "-event-time");

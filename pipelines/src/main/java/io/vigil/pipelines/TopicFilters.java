@@ -1,9 +1,9 @@
 package io.vigil.pipelines;
 
 /**
- * MQTT topic filters: syntax checks and matching, as MQTT 5 §4.7 defines them. A filter's levels are
- * split by {@code /}; {@code +} matches exactly one level and {@code #}, only as the last level,
- * matches any number of levels, including none.
+ * MQTT topic filters: syntax checks and matching, as MQTT 5 §4.7 defines them. A filter's levels
+ * are split by {@code /}; {@code +} matches exactly one level and {@code #}, only as the last
+ * level, matches any number of levels, including none.
  */
 public final class TopicFilters {
 
@@ -15,7 +15,9 @@ public final class TopicFilters {
             return "a topic filter must not be empty";
         }
         if (filter.startsWith("$share/")) {
-            return "write the plain filter; the gateway adds the shared-subscription prefix itself, found '" + filter + "'";
+            return "write the plain filter; the gateway adds the shared-subscription prefix itself, found '"
+                    + filter
+                    + "'";
         }
         String[] levels = filter.split("/", -1);
         for (int i = 0; i < levels.length; i++) {
@@ -65,7 +67,9 @@ public final class TopicFilters {
         return t == tl;
     }
 
-    /** The {@code index}-th level of a topic (0-based), or {@code null} when it has fewer levels. */
+    /**
+     * The {@code index}-th level of a topic (0-based), or {@code null} when it has fewer levels.
+     */
     public static String level(String topic, int index) {
         int start = 0;
         for (int i = 0; i < index; i++) {

@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -67,24 +67,34 @@ class PipelineTranslatorITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         PipelineStreams streams =
-                PipelineTranslator.translate(spec, env.fromData(TypeInformation.of(InboundMessage.class), input.toArray(InboundMessage[]::new)));
+                PipelineTranslator.translate(
+                        spec,
+                        env.fromData(
+                                TypeInformation.of(InboundMessage.class),
+                                input.toArray(InboundMessage[]::new)));
         List<OutboundMessage> out = new ArrayList<>();
         streams.results().union(streams.plant()).executeAndCollect().forEachRemaining(out::add);
 
         List<JsonNode> anomalies = payloads(out, "results/tiny/p2/anomaly");
         // Windows end at 400, 800, 1200, 1600 and 2000; each holds at least 4 of its 8 rows.
         assertThat(anomalies).hasSize(5);
-        assertThat(anomalies).extracting(e -> e.path("windowEnd").asText())
+        assertThat(anomalies)
+                .extracting(e -> e.path("windowEnd").asText())
                 .containsExactlyInAnyOrder(
-                        "1970-01-01T00:00:00.400Z", "1970-01-01T00:00:00.800Z", "1970-01-01T00:00:01.200Z",
-                        "1970-01-01T00:00:01.600Z", "1970-01-01T00:00:02Z");
+                        "1970-01-01T00:00:00.400Z",
+                        "1970-01-01T00:00:00.800Z",
+                        "1970-01-01T00:00:01.200Z",
+                        "1970-01-01T00:00:01.600Z",
+                        "1970-01-01T00:00:02Z");
         JsonNode first = anomalies.get(0);
         assertThat(first.path("schema").asText()).isEqualTo("vigil.result/1");
-        assertThat(first.path("score").asDouble()).isEqualTo(2.5, org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(first.path("score").asDouble())
+                .isEqualTo(2.5, org.assertj.core.data.Offset.offset(1e-5));
         assertThat(first.path("threshold").asDouble()).isEqualTo(1.0);
         assertThat(first.path("anomaly").asBoolean()).isTrue();
         assertThat(first.path("channels").get(0).path("name").asText()).isEqualTo("b");
-        assertThat(first.path("channels").get(0).path("error").asDouble()).isEqualTo(4.0, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(first.path("channels").get(0).path("error").asDouble())
+                .isEqualTo(4.0, org.assertj.core.data.Offset.offset(1e-4));
         assertThat(first.path("channels").get(1).path("name").asText()).isEqualTo("a");
         assertThat(first.path("model").path("name").asText()).isEqualTo("tiny-ae");
         assertThat(anomalies).extracting(e -> e.path("id").asText()).doesNotHaveDuplicates();
@@ -94,11 +104,16 @@ class PipelineTranslatorITCase {
         assertThat(health).hasSize(1);
         assertThat(health.get(0).path("status").asText()).isEqualTo("ok");
         assertThat(health.get(0).path("score").asDouble()).isEqualTo(0.0);
-        assertThat(out.stream().filter(m -> m.topic().equals("results/tiny/p1/health")).allMatch(OutboundMessage::retain)).isTrue();
+        assertThat(
+                        out.stream()
+                                .filter(m -> m.topic().equals("results/tiny/p1/health"))
+                                .allMatch(OutboundMessage::retain))
+                .isTrue();
 
         List<JsonNode> deadLetters = payloads(out, "vigil/dead-letter/tiny");
         assertThat(deadLetters).hasSize(1);
-        assertThat(deadLetters.get(0).path("reason").asText()).isEqualTo("field 'a' must be a number, found the text 'x'");
+        assertThat(deadLetters.get(0).path("reason").asText())
+                .isEqualTo("field 'a' must be a number, found the text 'x'");
     }
 
     @Test
@@ -117,12 +132,17 @@ class PipelineTranslatorITCase {
             input[i] = message("plant/p2/data", "{\"ts\":" + i * 100 + ",\"a\":14,\"b\":4}");
         }
         List<String> ids = new ArrayList<>();
-        PipelineStreams streams = PipelineTranslator.translate(spec, env.fromData(TypeInformation.of(InboundMessage.class), input));
-        streams.results().executeAndCollect().forEachRemaining(m -> {
-            if (m.topic().endsWith("/anomaly")) {
-                ids.add(read(m).path("id").asText());
-            }
-        });
+        PipelineStreams streams =
+                PipelineTranslator.translate(
+                        spec, env.fromData(TypeInformation.of(InboundMessage.class), input));
+        streams.results()
+                .executeAndCollect()
+                .forEachRemaining(
+                        m -> {
+                            if (m.topic().endsWith("/anomaly")) {
+                                ids.add(read(m).path("id").asText());
+                            }
+                        });
         return ids;
     }
 
@@ -131,7 +151,10 @@ class PipelineTranslatorITCase {
     }
 
     private static List<JsonNode> payloads(List<OutboundMessage> out, String topic) {
-        return out.stream().filter(m -> m.topic().equals(topic)).map(PipelineTranslatorITCase::read).toList();
+        return out.stream()
+                .filter(m -> m.topic().equals(topic))
+                .map(PipelineTranslatorITCase::read)
+                .toList();
     }
 
     private static JsonNode read(OutboundMessage message) {

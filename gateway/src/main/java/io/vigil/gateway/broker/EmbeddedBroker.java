@@ -18,10 +18,10 @@ import org.slf4j.LoggerFactory;
  * names no broker. It keeps sessions and queues in memory, sends no usage statistics and logs
  * through Vigil's own logback setup.
  *
- * <p>Two HiveMQ defaults would lose data under load and are raised here: a client's queue holds only
- * 1 000 messages and discards the newest beyond that (which is what dropped QoS 1 messages when a
- * shared subscription's readers fell behind), and the server Receive Maximum of 10 limits the QoS 1
- * publishes a client may have in flight.
+ * <p>Two HiveMQ defaults would lose data under load and are raised here: a client's queue holds
+ * only 1 000 messages and discards the newest beyond that (which is what dropped QoS 1 messages
+ * when a shared subscription's readers fell behind), and the server Receive Maximum of 10 limits
+ * the QoS 1 publishes a client may have in flight.
  *
  * <pre>{@code
  * try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 1883)) {

@@ -27,21 +27,37 @@ import picocli.CommandLine.Option;
  * publishes simulated pump telemetry with scheduled faults in real time, prints each anomaly event
  * as a dashboard would receive it, and ends with a summary of which faults were reported when.
  */
-@Command(name = "demo", description = "Run the gateway on embedded defaults against simulated pumps with injected faults.")
+@Command(
+        name = "demo",
+        description =
+                "Run the gateway on embedded defaults against simulated pumps with injected faults.")
 final class DemoCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--duration", defaultValue = "90", description = "Seconds of simulated telemetry, in real time (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--duration",
+            defaultValue = "90",
+            description =
+                    "Seconds of simulated telemetry, in real time (default: ${DEFAULT-VALUE}).")
     long durationSeconds;
 
-    @Option(names = "--config", defaultValue = "config/gateway.yaml", description = "Gateway file (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--config",
+            defaultValue = "config/gateway.yaml",
+            description = "Gateway file (default: ${DEFAULT-VALUE}).")
     Path config;
 
-    @Option(names = "--assets", defaultValue = "5", description = "Number of pumps (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--assets",
+            defaultValue = "5",
+            description = "Number of pumps (default: ${DEFAULT-VALUE}).")
     int assets;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Simulator seed (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            description = "Simulator seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Override
@@ -58,18 +74,36 @@ final class DemoCommand implements Callable<Integer> {
         long samplePeriod = pipelines.get(0).window().samplePeriod().toMillis();
         try (Gateway gateway = Gateway.start(gatewayConfig, pipelines)) {
             say("Gateway started. Watch the results as a dashboard would:");
-            say("  mosquitto_sub -h %s -p %s -t 'results/#' -v", host(gateway.upstreamUrl()), port(gateway.upstreamUrl()));
+            say(
+                    "  mosquitto_sub -h %s -p %s -t 'results/#' -v",
+                    host(gateway.upstreamUrl()), port(gateway.upstreamUrl()));
             awaitReaders(gateway, gatewayConfig);
 
             List<TopicRecorder.Received> anomalies = new ArrayList<>();
             try (TopicRecorder results =
-                    TopicRecorder.start(gateway.upstreamUrl(), "vigil-demo-watch", resultFilters(pipelines), r -> show(r, anomalies))) {
-                PumpSimulator simulator = new PumpSimulator(assets, samplePeriod, durationSeconds * 1000, System.currentTimeMillis(), seed, true);
+                    TopicRecorder.start(
+                            gateway.upstreamUrl(),
+                            "vigil-demo-watch",
+                            resultFilters(pipelines),
+                            r -> show(r, anomalies))) {
+                PumpSimulator simulator =
+                        new PumpSimulator(
+                                assets,
+                                samplePeriod,
+                                durationSeconds * 1000,
+                                System.currentTimeMillis(),
+                                seed,
+                                true);
                 long start = System.currentTimeMillis();
-                MqttConnectionConfig plant = MqttConnectionConfig.builder(gateway.plantUrl()).clientIdPrefix("vigil-demo").build();
-                try (WindowedPublisher publisher = new WindowedPublisher(plant, "vigil-demo-simulator", "telemetry")) {
+                MqttConnectionConfig plant =
+                        MqttConnectionConfig.builder(gateway.plantUrl())
+                                .clientIdPrefix("vigil-demo")
+                                .build();
+                try (WindowedPublisher publisher =
+                        new WindowedPublisher(plant, "vigil-demo-simulator", "telemetry")) {
                     long steps = durationSeconds * 1000 / samplePeriod;
-                    long published = new TelemetryPublisher(simulator, publisher, 1).run(steps, 1.0);
+                    long published =
+                            new TelemetryPublisher(simulator, publisher, 1).run(steps, 1.0);
                     say("Simulator done: %d readings published.", published);
                 }
                 // The last windows close once event time passes them; the simulator has stopped, so
@@ -85,35 +119,48 @@ final class DemoCommand implements Callable<Integer> {
         long since = System.currentTimeMillis();
         List<String> online = new ArrayList<>();
         try (TopicRecorder status =
-                TopicRecorder.start(gateway.plantUrl(), "vigil-demo-status", List.of(SourceStatus.filter(config.clientIdPrefix())), r -> {})) {
+                TopicRecorder.start(
+                        gateway.plantUrl(),
+                        "vigil-demo-status",
+                        List.of(SourceStatus.filter(config.clientIdPrefix())),
+                        r -> {})) {
             long deadline = System.currentTimeMillis() + 120_000;
             while (System.currentTimeMillis() < deadline) {
                 online.clear();
                 for (TopicRecorder.Received r : status.received()) {
                     JsonNode s = JSON.readTree(r.payload());
-                    if (s.path("state").asText().equals("online") && s.path("since").asLong() >= since) {
+                    if (s.path("state").asText().equals("online")
+                            && s.path("since").asLong() >= since) {
                         online.add(r.topic());
                     }
                 }
                 if (online.size() >= config.parallelism()) {
-                    say("Gateway subscribed (%d reader(s)); starting the simulator.", online.size());
+                    say(
+                            "Gateway subscribed (%d reader(s)); starting the simulator.",
+                            online.size());
                     return;
                 }
                 Thread.sleep(200);
             }
         }
-        throw new IllegalStateException("The gateway's MQTT readers did not come online within 120 s.");
+        throw new IllegalStateException(
+                "The gateway's MQTT readers did not come online within 120 s.");
     }
 
     private static List<String> resultFilters(List<PipelineSpec> pipelines) {
         List<String> filters = new ArrayList<>();
         for (PipelineSpec p : pipelines) {
-            filters.add(p.output().anomalyTopic().replace("{pipeline}", p.name()).replace("{asset}", "+"));
+            filters.add(
+                    p.output()
+                            .anomalyTopic()
+                            .replace("{pipeline}", p.name())
+                            .replace("{asset}", "+"));
         }
         return filters;
     }
 
-    private static void show(TopicRecorder.Received received, List<TopicRecorder.Received> anomalies) {
+    private static void show(
+            TopicRecorder.Received received, List<TopicRecorder.Received> anomalies) {
         try {
             JsonNode event = JSON.readTree(received.payload());
             if (!event.path("anomaly").asBoolean()) {
@@ -136,9 +183,13 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void summarize(PumpSimulator simulator, long start, List<TopicRecorder.Received> anomalies) throws IOException {
+    private static void summarize(
+            PumpSimulator simulator, long start, List<TopicRecorder.Received> anomalies)
+            throws IOException {
         say("");
-        say("%-8s  %-13s  %-11s  %-15s  %s", "asset", "fault", "fault start", "first anomaly", "anomaly events");
+        say(
+                "%-8s  %-13s  %-11s  %-15s  %s",
+                "asset", "fault", "fault start", "first anomaly", "anomaly events");
         List<TopicRecorder.Received> events;
         synchronized (anomalies) {
             events = List.copyOf(anomalies);
@@ -151,7 +202,10 @@ final class DemoCommand implements Callable<Integer> {
                 JsonNode event = JSON.readTree(r.payload());
                 if (event.path("asset").asText().equals(asset)) {
                     count++;
-                    first = Math.min(first, Instant.parse(event.path("windowEnd").asText()).toEpochMilli());
+                    first =
+                            Math.min(
+                                    first,
+                                    Instant.parse(event.path("windowEnd").asText()).toEpochMilli());
                 }
             }
             say(

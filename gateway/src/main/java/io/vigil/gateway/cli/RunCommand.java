@@ -12,7 +12,10 @@ import picocli.CommandLine.Option;
 @Command(name = "run", description = "Run the gateway with the pipelines named in gateway.yaml.")
 final class RunCommand implements Callable<Integer> {
 
-    @Option(names = "--config", defaultValue = "config/gateway.yaml", description = "Gateway file (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--config",
+            defaultValue = "config/gateway.yaml",
+            description = "Gateway file (default: ${DEFAULT-VALUE}).")
     Path config;
 
     @Override
@@ -21,7 +24,8 @@ final class RunCommand implements Callable<Integer> {
         try {
             gatewayConfig = GatewayConfig.load(config);
             Gateway gateway = Gateway.start(gatewayConfig, Gateway.loadPipelines(gatewayConfig));
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(gateway), "vigil-shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(() -> closeQuietly(gateway), "vigil-shutdown"));
             gateway.job().getJobExecutionResult().get();
             return 0;
         } catch (ConfigException e) {

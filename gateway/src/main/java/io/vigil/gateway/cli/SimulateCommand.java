@@ -22,31 +22,59 @@ import picocli.CommandLine.Option;
         })
 final class SimulateCommand implements Callable<Integer> {
 
-    @Option(names = "--broker", defaultValue = "tcp://127.0.0.1:1883", description = "Broker URL (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--broker",
+            defaultValue = "tcp://127.0.0.1:1883",
+            description = "Broker URL (default: ${DEFAULT-VALUE}).")
     String broker;
 
-    @Option(names = "--assets", defaultValue = "5", description = "Number of pumps (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--assets",
+            defaultValue = "5",
+            description = "Number of pumps (default: ${DEFAULT-VALUE}).")
     int assets;
 
-    @Option(names = "--duration", defaultValue = "90", description = "Simulated seconds (default: ${DEFAULT-VALUE}); faults are placed in this span.")
+    @Option(
+            names = "--duration",
+            defaultValue = "90",
+            description =
+                    "Simulated seconds (default: ${DEFAULT-VALUE}); faults are placed in this span.")
     long durationSeconds;
 
-    @Option(names = "--period", defaultValue = "100", description = "Milliseconds between two readings of a pump (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--period",
+            defaultValue = "100",
+            description =
+                    "Milliseconds between two readings of a pump (default: ${DEFAULT-VALUE}).")
     long periodMillis;
 
-    @Option(names = "--speed", defaultValue = "1", description = "Simulated seconds per real second; 0 = as fast as the broker takes them (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--speed",
+            defaultValue = "1",
+            description =
+                    "Simulated seconds per real second; 0 = as fast as the broker takes them (default: ${DEFAULT-VALUE}).")
     double speed;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--qos", defaultValue = "1", description = "Publish QoS, 0 or 1 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--qos",
+            defaultValue = "1",
+            description = "Publish QoS, 0 or 1 (default: ${DEFAULT-VALUE}).")
     int qos;
 
     @Option(names = "--healthy", description = "Inject no faults (training data).")
     boolean healthy;
 
-    @Option(names = "--export", paramLabel = "FILE.csv", description = "Write CSV instead of publishing (event time starts at 2023-11-14T22:13:20Z).")
+    @Option(
+            names = "--export",
+            paramLabel = "FILE.csv",
+            description =
+                    "Write CSV instead of publishing (event time starts at 2023-11-14T22:13:20Z).")
     Path export;
 
     @Override
@@ -54,18 +82,33 @@ final class SimulateCommand implements Callable<Integer> {
         long runMillis = durationSeconds * 1000;
         long steps = runMillis / periodMillis;
         if (export != null) {
-            PumpSimulator simulator = new PumpSimulator(assets, periodMillis, runMillis, 1_700_000_000_000L, seed, !healthy);
+            PumpSimulator simulator =
+                    new PumpSimulator(
+                            assets, periodMillis, runMillis, 1_700_000_000_000L, seed, !healthy);
             try (Writer out = new BufferedWriter(Files.newBufferedWriter(export))) {
                 long rows = CsvExport.write(simulator, steps, out);
                 System.out.printf("Wrote %d readings of %d pumps to %s%n", rows, assets, export);
             }
             return 0;
         }
-        PumpSimulator simulator = new PumpSimulator(assets, periodMillis, runMillis, System.currentTimeMillis(), seed, !healthy);
-        MqttConnectionConfig connection = MqttConnectionConfig.builder(broker).clientIdPrefix("vigil-simulator").build();
-        try (WindowedPublisher publisher = new WindowedPublisher(connection, "vigil-simulator-" + ProcessHandle.current().pid(), "telemetry")) {
+        PumpSimulator simulator =
+                new PumpSimulator(
+                        assets,
+                        periodMillis,
+                        runMillis,
+                        System.currentTimeMillis(),
+                        seed,
+                        !healthy);
+        MqttConnectionConfig connection =
+                MqttConnectionConfig.builder(broker).clientIdPrefix("vigil-simulator").build();
+        try (WindowedPublisher publisher =
+                new WindowedPublisher(
+                        connection,
+                        "vigil-simulator-" + ProcessHandle.current().pid(),
+                        "telemetry")) {
             long published = new TelemetryPublisher(simulator, publisher, qos).run(steps, speed);
-            System.out.printf("Published %d readings of %d pumps to %s%n", published, assets, broker);
+            System.out.printf(
+                    "Published %d readings of %d pumps to %s%n", published, assets, broker);
         }
         return 0;
     }

@@ -12,10 +12,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code vigil validate}: checks pipeline files and their models without running anything. */
-@Command(name = "validate", description = "Check pipeline files: every mistake with file:line:column; exit 1 on any.")
+@Command(
+        name = "validate",
+        description = "Check pipeline files: every mistake with file:line:column; exit 1 on any.")
 final class ValidateCommand implements Callable<Integer> {
 
-    @Parameters(arity = "1..*", paramLabel = "PIPELINE.yaml", description = "Pipeline files to check.")
+    @Parameters(
+            arity = "1..*",
+            paramLabel = "PIPELINE.yaml",
+            description = "Pipeline files to check.")
     List<Path> files;
 
     @Override

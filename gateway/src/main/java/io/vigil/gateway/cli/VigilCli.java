@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         name = "vigil",
         mixinStandardHelpOptions = true,
         version = "vigil 0.1.0",
-        description = "Stream analytics for factory gateways: MQTT in, Flink windows, ONNX models, results out.",
+        description =
+                "Stream analytics for factory gateways: MQTT in, Flink windows, ONNX models, results out.",
         subcommands = {
             RunCommand.class,
             DemoCommand.class,

@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * The gateway's own settings from {@code gateway.yaml}: the plant broker (or the embedded one), the
- * upstream broker for results, the pipelines to run and the Flink settings. Checked as strictly as a
- * pipeline file.
+ * upstream broker for results, the pipelines to run and the Flink settings. Checked as strictly as
+ * a pipeline file.
  *
  * @param plantUrl the plant broker, or {@code null} to start the embedded broker
  * @param embeddedBind address the embedded broker listens on
@@ -47,22 +47,97 @@ public record GatewayConfig(
     public static final ConfigOptions OPTIONS =
             new ConfigOptions(
                     List.of(
-                            new Option("broker", Type.BLOCK, null, false, "The plant broker sensors publish to."),
-                            new Option("broker.url", Type.STRING, null, false, "tcp://host:port of the plant broker; absent: start the embedded broker."),
-                            new Option("broker.embedded", Type.BLOCK, null, false, "The embedded broker, used when broker.url is absent."),
-                            new Option("broker.embedded.bind", Type.STRING, "127.0.0.1", false, "Address the embedded broker listens on (0.0.0.0 for the whole network)."),
-                            new Option("broker.embedded.port", Type.INTEGER, "1883", false, "Port the embedded broker listens on."),
-                            new Option("broker.qos", Type.INTEGER, "1", false, "Subscription QoS for readings: 0 or 1."),
-                            new Option("broker.client-id-prefix", Type.STRING, "vigil", false, "Prefix of this gateway's MQTT client ids; unique per gateway on a broker."),
-                            new Option("broker.shared-group", Type.STRING, "vigil", false, "MQTT 5 shared-subscription group of the source readers."),
-                            new Option("broker.session-expiry", Type.DURATION, "1h", false, "How long the broker queues readings while the gateway is away."),
-                            new Option("upstream", Type.BLOCK, null, false, "The broker results go to."),
-                            new Option("upstream.url", Type.STRING, null, false, "tcp://host:port of the upstream broker; absent: the plant broker."),
-                            new Option("pipelines", Type.STRINGS, null, true, "Pipeline files to run, relative to this file."),
+                            new Option(
+                                    "broker",
+                                    Type.BLOCK,
+                                    null,
+                                    false,
+                                    "The plant broker sensors publish to."),
+                            new Option(
+                                    "broker.url",
+                                    Type.STRING,
+                                    null,
+                                    false,
+                                    "tcp://host:port of the plant broker; absent: start the embedded broker."),
+                            new Option(
+                                    "broker.embedded",
+                                    Type.BLOCK,
+                                    null,
+                                    false,
+                                    "The embedded broker, used when broker.url is absent."),
+                            new Option(
+                                    "broker.embedded.bind",
+                                    Type.STRING,
+                                    "127.0.0.1",
+                                    false,
+                                    "Address the embedded broker listens on (0.0.0.0 for the whole network)."),
+                            new Option(
+                                    "broker.embedded.port",
+                                    Type.INTEGER,
+                                    "1883",
+                                    false,
+                                    "Port the embedded broker listens on."),
+                            new Option(
+                                    "broker.qos",
+                                    Type.INTEGER,
+                                    "1",
+                                    false,
+                                    "Subscription QoS for readings: 0 or 1."),
+                            new Option(
+                                    "broker.client-id-prefix",
+                                    Type.STRING,
+                                    "vigil",
+                                    false,
+                                    "Prefix of this gateway's MQTT client ids; unique per gateway on a broker."),
+                            new Option(
+                                    "broker.shared-group",
+                                    Type.STRING,
+                                    "vigil",
+                                    false,
+                                    "MQTT 5 shared-subscription group of the source readers."),
+                            new Option(
+                                    "broker.session-expiry",
+                                    Type.DURATION,
+                                    "1h",
+                                    false,
+                                    "How long the broker queues readings while the gateway is away."),
+                            new Option(
+                                    "upstream",
+                                    Type.BLOCK,
+                                    null,
+                                    false,
+                                    "The broker results go to."),
+                            new Option(
+                                    "upstream.url",
+                                    Type.STRING,
+                                    null,
+                                    false,
+                                    "tcp://host:port of the upstream broker; absent: the plant broker."),
+                            new Option(
+                                    "pipelines",
+                                    Type.STRINGS,
+                                    null,
+                                    true,
+                                    "Pipeline files to run, relative to this file."),
                             new Option("flink", Type.BLOCK, null, false, "Flink settings."),
-                            new Option("flink.parallelism", Type.INTEGER, "1", false, "Parallelism of every operator (source readers share the subscription)."),
-                            new Option("flink.checkpoint-interval", Type.DURATION, "10s", false, "Time between checkpoints."),
-                            new Option("progress-interval", Type.DURATION, "5s", false, "Time between two progress lines in the log.")));
+                            new Option(
+                                    "flink.parallelism",
+                                    Type.INTEGER,
+                                    "1",
+                                    false,
+                                    "Parallelism of every operator (source readers share the subscription)."),
+                            new Option(
+                                    "flink.checkpoint-interval",
+                                    Type.DURATION,
+                                    "10s",
+                                    false,
+                                    "Time between checkpoints."),
+                            new Option(
+                                    "progress-interval",
+                                    Type.DURATION,
+                                    "5s",
+                                    false,
+                                    "Time between two progress lines in the log.")));
 
     /** Reads and checks a gateway file. */
     public static GatewayConfig load(Path file) throws IOException {
@@ -71,7 +146,8 @@ public record GatewayConfig(
 
     /** Parses gateway YAML; pipeline paths are resolved against {@code baseDir}. */
     public static GatewayConfig parse(String fileName, String yaml, Path baseDir) {
-        YamlReader in = new YamlReader(fileName, OPTIONS, YamlReader.compose(fileName, yaml, OPTIONS));
+        YamlReader in =
+                new YamlReader(fileName, OPTIONS, YamlReader.compose(fileName, yaml, OPTIONS));
         in.checkKeys("");
         String plantUrl = url(in, "broker.url");
         String bind = in.string("broker.embedded.bind");
@@ -100,7 +176,18 @@ public record GatewayConfig(
             throw new ConfigException(in.errors());
         }
         return new GatewayConfig(
-                plantUrl, bind, port, qos, prefix, group, expiry, upstreamUrl, pipelines, parallelism, checkpoints, progress);
+                plantUrl,
+                bind,
+                port,
+                qos,
+                prefix,
+                group,
+                expiry,
+                upstreamUrl,
+                pipelines,
+                parallelism,
+                checkpoints,
+                progress);
     }
 
     private static String url(YamlReader in, String path) {
@@ -109,7 +196,10 @@ public record GatewayConfig(
         }
         String url = in.string(path);
         if (url != null && !url.matches("(tcp|ssl|ws|wss)://[^:/]+(:\\d+)?/?")) {
-            in.error(in.at(path), path, "expected a broker URL such as tcp://broker:1883, found '" + url + "'");
+            in.error(
+                    in.at(path),
+                    path,
+                    "expected a broker URL such as tcp://broker:1883, found '" + url + "'");
             return null;
         }
         return url;
@@ -117,6 +207,18 @@ public record GatewayConfig(
 
     /** A copy with other pipeline files, for the demo and tests. */
     public GatewayConfig withPipelines(List<Path> files) {
-        return new GatewayConfig(plantUrl, embeddedBind, embeddedPort, qos, clientIdPrefix, sharedGroup, sessionExpiry, upstreamUrl, List.copyOf(files), parallelism, checkpointInterval, progressInterval);
+        return new GatewayConfig(
+                plantUrl,
+                embeddedBind,
+                embeddedPort,
+                qos,
+                clientIdPrefix,
+                sharedGroup,
+                sessionExpiry,
+                upstreamUrl,
+                List.copyOf(files),
+                parallelism,
+                checkpointInterval,
+                progressInterval);
     }
 }

@@ -50,7 +50,16 @@ public final class Gateway implements AutoCloseable {
                 PipelineSpec spec = PipelineParser.parse(file);
                 Path other = names.putIfAbsent(spec.name(), file);
                 if (other != null) {
-                    errors.add(new SpecError(file.toString(), 1, 1, "name", "pipeline name '" + spec.name() + "' is already used by " + other));
+                    errors.add(
+                            new SpecError(
+                                    file.toString(),
+                                    1,
+                                    1,
+                                    "name",
+                                    "pipeline name '"
+                                            + spec.name()
+                                            + "' is already used by "
+                                            + other));
                 }
                 pipelines.add(spec);
             } catch (ConfigException e) {
@@ -64,7 +73,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** Starts the broker (if embedded) and submits the job; returns once the job is submitted. */
-    public static Gateway start(GatewayConfig config, List<PipelineSpec> pipelines) throws Exception {
+    public static Gateway start(GatewayConfig config, List<PipelineSpec> pipelines)
+            throws Exception {
         EmbeddedBroker broker = null;
         String plantUrl = config.plantUrl();
         if (plantUrl == null) {
@@ -89,7 +99,12 @@ public final class Gateway implements AutoCloseable {
             env.setParallelism(config.parallelism());
             env.enableCheckpointing(config.checkpointInterval().toMillis());
             VigilJob.build(env, pipelines, plant, upstream, config.qos(), config.sharedGroup());
-            JobClient job = env.executeAsync("vigil: " + String.join(", ", pipelines.stream().map(PipelineSpec::name).toList()));
+            JobClient job =
+                    env.executeAsync(
+                            "vigil: "
+                                    + String.join(
+                                            ", ",
+                                            pipelines.stream().map(PipelineSpec::name).toList()));
             LOG.info(
                     "Gateway running: {} pipeline(s), readings from {}, results to {}",
                     pipelines.size(),
@@ -110,12 +125,17 @@ public final class Gateway implements AutoCloseable {
      */
     static Configuration flinkConfiguration(GatewayConfig config) {
         Configuration flink = new Configuration();
-        flink.setString("metrics.reporter.vigil.factory.class", ProgressReporterFactory.class.getName());
-        flink.setString("metrics.reporter.vigil.interval", config.progressInterval().toMillis() + " ms");
+        flink.setString(
+                "metrics.reporter.vigil.factory.class", ProgressReporterFactory.class.getName());
+        flink.setString(
+                "metrics.reporter.vigil.interval", config.progressInterval().toMillis() + " ms");
         flink.setString("taskmanager.numberOfTaskSlots", String.valueOf(config.parallelism()));
-        // An unreachable upstream broker stalls checkpoints (the sink waits for its acks); that must
+        // An unreachable upstream broker stalls checkpoints (the sink waits for its acks); that
+        // must
         // not restart the job, which would only reconnect to the same missing broker.
-        flink.setString("execution.checkpointing.tolerable-failed-checkpoints", String.valueOf(Integer.MAX_VALUE));
+        flink.setString(
+                "execution.checkpointing.tolerable-failed-checkpoints",
+                String.valueOf(Integer.MAX_VALUE));
         return flink;
     }
 

@@ -58,7 +58,10 @@ public final class VigilJob {
                         .sharedGroup(sharedGroup)
                         .build();
         DataStream<InboundMessage> messages =
-                env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt: " + plant.serverUrl())
+                env.fromSource(
+                                source,
+                                WatermarkStrategy.noWatermarks(),
+                                "mqtt: " + plant.serverUrl())
                         .uid("mqtt-source");
 
         DataStream<OutboundMessage> results = null;

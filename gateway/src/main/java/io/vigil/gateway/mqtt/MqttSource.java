@@ -39,8 +39,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  *       limit still applies: Mosquitto's {@code max_queued_messages} and HiveMQ's {@code
  *       max-queue-size} default to 1 000; Vigil's embedded broker raises it.)
  *   <li>If the gateway process crashes, messages already acknowledged but still in the hand-off
- *       queue or in flight inside the job are lost: this source is at-least-once up to the hand-off,
- *       not end to end. MQTT has no offsets to rewind to.
+ *       queue or in flight inside the job are lost: this source is at-least-once up to the
+ *       hand-off, not end to end. MQTT has no offsets to rewind to.
  *   <li>At QoS 0 the broker may drop messages for a slow subscriber.
  * </ul>
  *
@@ -82,7 +82,8 @@ public final class MqttSource
     }
 
     @Override
-    public SplitEnumerator<MqttSplit, Void> createEnumerator(SplitEnumeratorContext<MqttSplit> context) {
+    public SplitEnumerator<MqttSplit, Void> createEnumerator(
+            SplitEnumeratorContext<MqttSplit> context) {
         return new MqttSplitEnumerator(context);
     }
 
@@ -170,10 +171,13 @@ public final class MqttSource
             }
             if (sharedGroup != null && !sharedGroup.matches("[^/+#]+")) {
                 throw new IllegalArgumentException(
-                        "Shared group must be a non-empty name without '/', '+' or '#', got '" + sharedGroup + "'.");
+                        "Shared group must be a non-empty name without '/', '+' or '#', got '"
+                                + sharedGroup
+                                + "'.");
             }
             if (queueCapacity < 1) {
-                throw new IllegalArgumentException("Queue capacity must be positive, got " + queueCapacity + ".");
+                throw new IllegalArgumentException(
+                        "Queue capacity must be positive, got " + queueCapacity + ".");
             }
             return new MqttSource(this);
         }

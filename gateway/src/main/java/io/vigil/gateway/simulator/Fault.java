@@ -13,7 +13,11 @@ public record Fault(String asset, FaultKind kind, long startMillis, long endMill
         Objects.requireNonNull(kind, "kind must not be null.");
         if (startMillis < 0 || endMillis <= startMillis) {
             throw new IllegalArgumentException(
-                    "Fault span must satisfy 0 <= start < end, got [" + startMillis + ", " + endMillis + ").");
+                    "Fault span must satisfy 0 <= start < end, got ["
+                            + startMillis
+                            + ", "
+                            + endMillis
+                            + ").");
         }
     }
 

@@ -1,6 +1,8 @@
 package io.vigil.gateway.simulator;
 
-/** The faults the simulator injects, each with the physical signature a pump engineer would know. */
+/**
+ * The faults the simulator injects, each with the physical signature a pump engineer would know.
+ */
 public enum FaultKind {
     /** Progressive bearing wear: vibration grows, the bearing housing warms up. */
     BEARING_WEAR("bearing-wear"),

@@ -88,7 +88,8 @@ final class PumpPhysics {
     }
 
     private double currentAt(double flow, double pressure) {
-        // Hydraulic power in kW over an efficiency of ~0.7 at 400 V three-phase, plus no-load current.
+        // Hydraulic power in kW over an efficiency of ~0.7 at 400 V three-phase, plus no-load
+        // current.
         double hydraulicKw = flow / 3600.0 * pressure * 100.0;
         return 4.0 + hydraulicKw / 0.7 * 1000.0 / (Math.sqrt(3) * 400.0 * 0.85);
     }

@@ -23,7 +23,9 @@ public record PumpReading(
         FaultKind fault) {
 
     /** The channel names, in the order of the fields above. */
-    public static final String[] CHANNELS = {"vibration", "pressure", "temperature", "current", "flow"};
+    public static final String[] CHANNELS = {
+        "vibration", "pressure", "temperature", "current", "flow"
+    };
 
     /** The JSON payload a pump controller would publish: event time plus one field per channel. */
     public String toJson() {

@@ -8,9 +8,9 @@ import java.util.Optional;
  * A fleet of simulated pumps with a fault schedule, stepped in simulated time.
  *
  * <p>Asset {@code pump-01} always stays healthy, so a consumer can check that it yields no anomaly.
- * The other assets each get one fault, cycling through {@link FaultKind}, starting between a quarter
- * and two fifths of the run and lasting until shortly before its end. The same seed gives the same
- * readings, which makes the simulator usable for training data and for tests.
+ * The other assets each get one fault, cycling through {@link FaultKind}, starting between a
+ * quarter and two fifths of the run and lasting until shortly before its end. The same seed gives
+ * the same readings, which makes the simulator usable for training data and for tests.
  */
 public final class PumpSimulator {
 
@@ -38,10 +38,12 @@ public final class PumpSimulator {
             long seed,
             boolean injectFaults) {
         if (assetCount < 1) {
-            throw new IllegalArgumentException("assetCount must be at least 1, got " + assetCount + ".");
+            throw new IllegalArgumentException(
+                    "assetCount must be at least 1, got " + assetCount + ".");
         }
         if (samplePeriodMillis <= 0 || runMillis <= 0) {
-            throw new IllegalArgumentException("samplePeriodMillis and runMillis must be positive.");
+            throw new IllegalArgumentException(
+                    "samplePeriodMillis and runMillis must be positive.");
         }
         this.samplePeriodMillis = samplePeriodMillis;
         this.startEpochMillis = startEpochMillis;

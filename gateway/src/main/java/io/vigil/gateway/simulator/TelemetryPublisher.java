@@ -55,12 +55,20 @@ public final class TelemetryPublisher {
             }
             for (Fault fault : simulator.faults()) {
                 if (fault.activeAt(offset) && announced.add(fault)) {
-                    LOG.info("simulator: fault {} starts on {} (t = {} s)", fault.kind().label(), fault.asset(), offset / 1000);
+                    LOG.info(
+                            "simulator: fault {} starts on {} (t = {} s)",
+                            fault.kind().label(),
+                            fault.asset(),
+                            offset / 1000);
                 }
             }
             List<PumpReading> readings = simulator.nextStep();
             for (PumpReading reading : readings) {
-                publisher.publish(topic(reading.asset()), reading.toJson().getBytes(StandardCharsets.UTF_8), qos, false);
+                publisher.publish(
+                        topic(reading.asset()),
+                        reading.toJson().getBytes(StandardCharsets.UTF_8),
+                        qos,
+                        false);
                 published++;
             }
         }

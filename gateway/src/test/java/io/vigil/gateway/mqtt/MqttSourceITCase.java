@@ -59,31 +59,51 @@ class MqttSourceITCase {
     private static void assertLossless(String url) throws Exception {
         String run = UUID.randomUUID().toString();
         String prefix = "it-" + run.substring(0, 8);
-        MqttConnectionConfig connection = MqttConnectionConfig.builder(url).clientIdPrefix(prefix).build();
+        MqttConnectionConfig connection =
+                MqttConnectionConfig.builder(url).clientIdPrefix(prefix).build();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.fromSource(
-                        MqttSource.builder().connection(connection).topics(List.of("load/+/data")).qos(1).queueCapacity(100).build(),
+                        MqttSource.builder()
+                                .connection(connection)
+                                .topics(List.of("load/+/data"))
+                                .qos(1)
+                                .queueCapacity(100)
+                                .build(),
                         WatermarkStrategy.noWatermarks(),
                         "mqtt")
                 .sinkTo(new CountingSink(run));
         JobClient job = env.executeAsync();
-        try (TopicRecorder status = TopicRecorder.start(url, prefix + "-status", List.of(SourceStatus.filter(prefix)), r -> {})) {
+        try (TopicRecorder status =
+                TopicRecorder.start(
+                        url, prefix + "-status", List.of(SourceStatus.filter(prefix)), r -> {})) {
             await().atMost(Duration.ofSeconds(60))
-                    .until(() -> status.received().stream().filter(r -> r.payload().contains("\"online\"")).count() == 2);
+                    .until(
+                            () ->
+                                    status.received().stream()
+                                                    .filter(r -> r.payload().contains("\"online\""))
+                                                    .count()
+                                            == 2);
 
-            try (WindowedPublisher publisher = new WindowedPublisher(connection, prefix + "-publisher", "load")) {
+            try (WindowedPublisher publisher =
+                    new WindowedPublisher(connection, prefix + "-publisher", "load")) {
                 for (int i = 0; i < MESSAGES; i++) {
-                    publisher.publish("load/d" + (i % 100) + "/data", ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8), 1, false);
+                    publisher.publish(
+                            "load/d" + (i % 100) + "/data",
+                            ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8),
+                            1,
+                            false);
                 }
                 publisher.awaitAcknowledged();
                 assertThat(publisher.acknowledged()).isEqualTo(MESSAGES);
             }
-            await().atMost(Duration.ofSeconds(90)).until(() -> CountingSink.distinct(run) == MESSAGES);
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> CountingSink.distinct(run) == MESSAGES);
             assertThat(CountingSink.total(run)).isGreaterThanOrEqualTo(MESSAGES);
             // The broker split the load: both readers got a share.
             assertThat(CountingSink.bySubtask(run)).hasSize(2);
-            assertThat(CountingSink.bySubtask(run).values()).allSatisfy(count -> assertThat(count.get()).isPositive());
+            assertThat(CountingSink.bySubtask(run).values())
+                    .allSatisfy(count -> assertThat(count.get()).isPositive());
         } finally {
             job.cancel().get();
         }

@@ -42,7 +42,10 @@ public final class CountingSink implements Sink<InboundMessage> {
     @Override
     public SinkWriter<InboundMessage> createWriter(WriterInitContext context) {
         AtomicLong count =
-                COUNTS.get(run).computeIfAbsent(context.getTaskInfo().getIndexOfThisSubtask(), i -> new AtomicLong());
+                COUNTS.get(run)
+                        .computeIfAbsent(
+                                context.getTaskInfo().getIndexOfThisSubtask(),
+                                i -> new AtomicLong());
         Set<String> payloads = PAYLOADS.get(run);
         return new SinkWriter<>() {
             @Override

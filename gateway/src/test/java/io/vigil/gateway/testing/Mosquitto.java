@@ -30,7 +30,9 @@ public final class Mosquitto implements AutoCloseable {
 
     public static Mosquitto start(Path workDir) throws IOException {
         if (System.getenv("CI") == null) {
-            Assumptions.assumeTrue(Files.isExecutable(BINARY), "Mosquitto is not installed (apt-get install mosquitto)");
+            Assumptions.assumeTrue(
+                    Files.isExecutable(BINARY),
+                    "Mosquitto is not installed (apt-get install mosquitto)");
         }
         int port;
         try (ServerSocket socket = new ServerSocket()) {
@@ -42,7 +44,9 @@ public final class Mosquitto implements AutoCloseable {
         // subscriber that falls behind a burst would lose the excess (see MqttSource).
         Files.writeString(
                 config,
-                "listener " + port + " 127.0.0.1\n"
+                "listener "
+                        + port
+                        + " 127.0.0.1\n"
                         + "allow_anonymous true\n"
                         + "persistence false\n"
                         + "max_queued_messages 0\n"

@@ -2,11 +2,12 @@ package io.vigil.pipelines.internal;
 
 /**
  * The readings of one asset that open windows still need, on the model's time grid: a ring of grid
- * rows from {@link #origin} (the start of the oldest window not yet scored) up to the newest reading.
- * It grows when readings run ahead, and the rows of a scored window's first hop are freed after it.
+ * rows from {@link #origin} (the start of the oldest window not yet scored) up to the newest
+ * reading. It grows when readings run ahead, and the rows of a scored window's first hop are freed
+ * after it.
  *
- * <p>A mutable Flink POJO (public fields, no-arg constructor) so the state backend can serialize it;
- * only {@link WindowAssembler} touches it.
+ * <p>A mutable Flink POJO (public fields, no-arg constructor) so the state backend can serialize
+ * it; only {@link WindowAssembler} touches it.
  */
 public final class AssetWindow {
 
@@ -22,7 +23,10 @@ public final class AssetWindow {
     /** Event time of the newest reading. */
     public long newest = Long.MIN_VALUE;
 
-    /** Ring of rows × channels values; row {@code r} (absolute grid index) lives at {@code r % capacity}. */
+    /**
+     * Ring of rows × channels values; row {@code r} (absolute grid index) lives at {@code r %
+     * capacity}.
+     */
     public float[] values;
 
     /** Whether a ring row holds a reading. */

@@ -11,14 +11,14 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Scores windows with the model in micro-batches: one ONNX Runtime call for many windows costs little
- * more than for one.
+ * Scores windows with the model in micro-batches: one ONNX Runtime call for many windows costs
+ * little more than for one.
  *
- * <p>A batch is scored when it is full, when its oldest window has waited {@code maxDelayMillis}, and
- * whenever a watermark arrives. The last is what makes batching free: all assets' windows end on the
- * same hop, so one watermark fires them together, and the batch is scored before the watermark moves
- * on. Buffered windows are scored before every checkpoint barrier and at the end of input, so none is
- * lost. The session is opened in {@link #open()} and freed in {@link #close()}.
+ * <p>A batch is scored when it is full, when its oldest window has waited {@code maxDelayMillis},
+ * and whenever a watermark arrives. The last is what makes batching free: all assets' windows end
+ * on the same hop, so one watermark fires them together, and the batch is scored before the
+ * watermark moves on. Buffered windows are scored before every checkpoint barrier and at the end of
+ * input, so none is lost. The session is opened in {@link #open()} and freed in {@link #close()}.
  */
 public final class BatchScoringOperator extends AbstractStreamOperator<ScoredWindow>
         implements OneInputStreamOperator<WindowTensor, ScoredWindow> {
@@ -36,7 +36,8 @@ public final class BatchScoringOperator extends AbstractStreamOperator<ScoredWin
     private transient long flushTimer;
     private transient Counter scored;
 
-    public BatchScoringOperator(String pipeline, ModelLocation location, int batchSize, long maxDelayMillis) {
+    public BatchScoringOperator(
+            String pipeline, ModelLocation location, int batchSize, long maxDelayMillis) {
         this.pipeline = pipeline;
         this.location = location;
         this.batchSize = batchSize;

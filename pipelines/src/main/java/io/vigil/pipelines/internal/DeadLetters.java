@@ -17,7 +17,12 @@ final class DeadLetters {
     private DeadLetters() {}
 
     static OutboundMessage of(
-            String pipeline, String topic, String sourceTopic, byte[] payload, String reason, long receivedAt) {
+            String pipeline,
+            String topic,
+            String sourceTopic,
+            byte[] payload,
+            String reason,
+            long receivedAt) {
         ObjectNode letter = JSON.createObjectNode();
         letter.put("schema", "vigil.dead-letter/1");
         letter.put("pipeline", pipeline);
@@ -32,7 +37,11 @@ final class DeadLetters {
         }
         try {
             return new OutboundMessage(
-                    OutboundMessage.Destination.PLANT, topic, JSON.writeValueAsBytes(letter), 1, false);
+                    OutboundMessage.Destination.PLANT,
+                    topic,
+                    JSON.writeValueAsBytes(letter),
+                    1,
+                    false);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("Cannot write a dead letter.", e);
         }

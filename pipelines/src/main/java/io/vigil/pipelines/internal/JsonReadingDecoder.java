@@ -25,10 +25,10 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Decodes JSON payloads on the pipeline's topics into {@link Reading}s: the asset from a topic level,
- * event time and one number per channel from the payload's fields. Anything else (not JSON, a missing
- * field, a value of the wrong type, NaN or infinity) goes to the dead-letter side output with the
- * reason, and is counted. Messages on other pipelines' topics are ignored.
+ * Decodes JSON payloads on the pipeline's topics into {@link Reading}s: the asset from a topic
+ * level, event time and one number per channel from the payload's fields. Anything else (not JSON,
+ * a missing field, a value of the wrong type, NaN or infinity) goes to the dead-letter side output
+ * with the reason, and is counted. Messages on other pipelines' topics are ignored.
  */
 public final class JsonReadingDecoder extends ProcessFunction<InboundMessage, Reading> {
 
@@ -55,7 +55,10 @@ public final class JsonReadingDecoder extends ProcessFunction<InboundMessage, Re
         this.assetSegment = spec.source().assetSegment();
         this.timestampField = spec.source().timestampField();
         this.timestampFormat = spec.source().timestampFormat();
-        this.fields = spec.source().channels().stream().map(PipelineSpec.Channel::field).toArray(String[]::new);
+        this.fields =
+                spec.source().channels().stream()
+                        .map(PipelineSpec.Channel::field)
+                        .toArray(String[]::new);
         this.deadLetterTopic = spec.output().deadLetterTopic().replace("{pipeline}", spec.name());
     }
 
@@ -83,7 +86,10 @@ public final class JsonReadingDecoder extends ProcessFunction<InboundMessage, Re
         messagesIn.inc();
         String asset = TopicFilters.level(message.topic(), assetSegment);
         if (asset == null || asset.isEmpty()) {
-            reject(context, message, "topic has no level " + assetSegment + " to take the asset id from");
+            reject(
+                    context,
+                    message,
+                    "topic has no level " + assetSegment + " to take the asset id from");
             return;
         }
         float[] values = new float[fields.length];
@@ -95,7 +101,10 @@ public final class JsonReadingDecoder extends ProcessFunction<InboundMessage, Re
             }
         } catch (JsonProcessingException e) {
             long at = e.getLocation() == null ? -1 : e.getLocation().getByteOffset();
-            reject(context, message, "not valid JSON at byte " + at + ": " + e.getOriginalMessage());
+            reject(
+                    context,
+                    message,
+                    "not valid JSON at byte " + at + ": " + e.getOriginalMessage());
             return;
         } catch (IOException e) {
             reject(context, message, "unreadable payload: " + e.getMessage());
@@ -107,7 +116,9 @@ public final class JsonReadingDecoder extends ProcessFunction<InboundMessage, Re
     // Set by decode(); a field rather than a return value so decode() can report a reason instead.
     private transient long timestamp;
 
-    /** Fills {@code values} and {@link #timestamp}; returns why the payload is rejected, or null. */
+    /**
+     * Fills {@code values} and {@link #timestamp}; returns why the payload is rejected, or null.
+     */
     private String decode(byte[] payload, float[] values) throws IOException {
         try (JsonParser parser = json.createParser(payload)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -132,7 +143,10 @@ public final class JsonReadingDecoder extends ProcessFunction<InboundMessage, Re
                     continue;
                 }
                 if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
-                    return "field '" + field + "' must be a number, found " + describe(token, parser);
+                    return "field '"
+                            + field
+                            + "' must be a number, found "
+                            + describe(token, parser);
                 }
                 double value = parser.getDoubleValue();
                 if (!Double.isFinite(value)) {
@@ -145,7 +159,11 @@ public final class JsonReadingDecoder extends ProcessFunction<InboundMessage, Re
                 return "not valid JSON: unexpected content after the object";
             }
             if (!hasTimestamp) {
-                return "missing field '" + timestampField + "' (event time, " + timestampFormat.yaml() + ")";
+                return "missing field '"
+                        + timestampField
+                        + "' (event time, "
+                        + timestampFormat.yaml()
+                        + ")";
             }
             for (int i = 0; i < fields.length; i++) {
                 if ((seen & (1L << i)) == 0) {
@@ -159,27 +177,45 @@ public final class JsonReadingDecoder extends ProcessFunction<InboundMessage, Re
     private String readTimestamp(JsonParser parser, JsonToken token) throws IOException {
         if (timestampFormat == TimestampFormat.ISO_8601) {
             if (token != JsonToken.VALUE_STRING) {
-                return "field '" + timestampField + "' must be an ISO-8601 text, found " + describe(token, parser);
+                return "field '"
+                        + timestampField
+                        + "' must be an ISO-8601 text, found "
+                        + describe(token, parser);
             }
             try {
                 timestamp = Instant.parse(parser.getText()).toEpochMilli();
                 return null;
             } catch (DateTimeParseException e) {
-                return "field '" + timestampField + "' is not an ISO-8601 instant: '" + parser.getText() + "'";
+                return "field '"
+                        + timestampField
+                        + "' is not an ISO-8601 instant: '"
+                        + parser.getText()
+                        + "'";
             }
         }
         if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
-            return "field '" + timestampField + "' must be a number (" + timestampFormat.yaml() + "), found " + describe(token, parser);
+            return "field '"
+                    + timestampField
+                    + "' must be a number ("
+                    + timestampFormat.yaml()
+                    + "), found "
+                    + describe(token, parser);
         }
         double raw = parser.getDoubleValue();
         if (!Double.isFinite(raw) || raw < 0) {
-            return "field '" + timestampField + "' must be a non-negative finite number, found " + raw;
+            return "field '"
+                    + timestampField
+                    + "' must be a non-negative finite number, found "
+                    + raw;
         }
         timestamp =
                 switch (timestampFormat) {
                     case EPOCH_SECONDS -> Math.round(raw * 1_000.0);
                     case EPOCH_MICROS -> (long) (raw / 1_000.0);
-                    default -> token == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : (long) raw;
+                    default ->
+                            token == JsonToken.VALUE_NUMBER_INT
+                                    ? parser.getLongValue()
+                                    : (long) raw;
                 };
         return null;
     }
@@ -197,7 +233,13 @@ public final class JsonReadingDecoder extends ProcessFunction<InboundMessage, Re
         deadLetters.inc();
         context.output(
                 DEAD_LETTERS,
-                DeadLetters.of(pipeline, deadLetterTopic, message.topic(), message.payload(), reason, message.receivedAtMillis()));
+                DeadLetters.of(
+                        pipeline,
+                        deadLetterTopic,
+                        message.topic(),
+                        message.payload(),
+                        reason,
+                        message.receivedAtMillis()));
     }
 
     private String describeFields() {

@@ -27,7 +27,8 @@ import org.apache.flink.util.Collector;
  * config/schema/result-event.schema.json}. Event ids are derived from pipeline, asset, type and
  * window end, so a replayed window yields the same id and a consumer can drop the duplicate.
  */
-public final class ResultEmitter extends KeyedProcessFunction<String, ScoredWindow, OutboundMessage> {
+public final class ResultEmitter
+        extends KeyedProcessFunction<String, ScoredWindow, OutboundMessage> {
 
     /** The result schema version, in every event. */
     public static final String SCHEMA = "vigil.result/1";
@@ -65,7 +66,9 @@ public final class ResultEmitter extends KeyedProcessFunction<String, ScoredWind
     @Override
     public void open(OpenContext openContext) {
         json = new ObjectMapper();
-        health = getRuntimeContext().getState(new ValueStateDescriptor<>("health", AssetHealth.class));
+        health =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("health", AssetHealth.class));
         MetricGroup metrics =
                 getRuntimeContext()
                         .getMetricGroup()
@@ -93,7 +96,8 @@ public final class ResultEmitter extends KeyedProcessFunction<String, ScoredWind
         state.windows++;
         state.anomalousWindows += anomalous ? 1 : 0;
         state.maxScore = Math.max(state.maxScore, window.score());
-        if (state.lastReportEnd == Long.MIN_VALUE || window.end() - state.lastReportEnd >= healthInterval) {
+        if (state.lastReportEnd == Long.MIN_VALUE
+                || window.end() - state.lastReportEnd >= healthInterval) {
             ObjectNode event = event("health", window, anomalous);
             event.put("status", state.anomalousWindows > 0 ? "anomalous" : "ok");
             event.put("windows", state.windows);

@@ -19,12 +19,13 @@ import org.apache.flink.util.OutputTag;
  * fixed {@code rows × channels} tensor when the watermark passes its end.
  *
  * <p>Windows end on multiples of the hop; the first window of an asset is the first that ends after
- * its first reading. Each reading is written once into a ring of grid rows (the last reading of a row
- * wins) instead of being copied into every window it belongs to, as Flink's sliding windows would.
- * A window with fewer filled rows than the coverage asks for is skipped and counted; otherwise empty
- * rows take the previous row's values (the next row's at the very start). A reading that arrives
- * after every window it belongs to was scored goes to the late side output, counted, never dropped
- * silently. An asset that falls silent stops scheduling windows until it speaks again.
+ * its first reading. Each reading is written once into a ring of grid rows (the last reading of a
+ * row wins) instead of being copied into every window it belongs to, as Flink's sliding windows
+ * would. A window with fewer filled rows than the coverage asks for is skipped and counted;
+ * otherwise empty rows take the previous row's values (the next row's at the very start). A reading
+ * that arrives after every window it belongs to was scored goes to the late side output, counted,
+ * never dropped silently. An asset that falls silent stops scheduling windows until it speaks
+ * again.
  */
 public final class WindowAssembler extends KeyedProcessFunction<String, Reading, WindowTensor> {
 
@@ -62,7 +63,9 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
 
     @Override
     public void open(OpenContext openContext) {
-        state = getRuntimeContext().getState(new ValueStateDescriptor<>("window", AssetWindow.class));
+        state =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("window", AssetWindow.class));
         MetricGroup metrics =
                 getRuntimeContext()
                         .getMetricGroup()
@@ -93,13 +96,28 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
             context.timerService().registerEventTimeTimer(end - 1);
         }
         if (ts < window.origin) {
-            reject(reading, context, "late: event time " + ts + " is before the oldest open window, which starts at " + window.origin);
+            reject(
+                    reading,
+                    context,
+                    "late: event time "
+                            + ts
+                            + " is before the oldest open window, which starts at "
+                            + window.origin);
             state.update(window);
             return;
         }
         long row = Math.floorDiv(ts, period);
         if (row - Math.floorDiv(window.origin, period) > MAX_SPAN_WINDOWS * (long) rows) {
-            reject(reading, context, "event time " + ts + " is more than " + MAX_SPAN_WINDOWS + " windows ahead of the asset's oldest open window (" + window.origin + "); is its clock wrong?");
+            reject(
+                    reading,
+                    context,
+                    "event time "
+                            + ts
+                            + " is more than "
+                            + MAX_SPAN_WINDOWS
+                            + " windows ahead of the asset's oldest open window ("
+                            + window.origin
+                            + "); is its clock wrong?");
             state.update(window);
             return;
         }
@@ -126,7 +144,13 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
             }
         }
         if (filledRows >= minFilledRows && filledRows > 0) {
-            out.collect(new WindowTensor(context.getCurrentKey(), start, end, tensor(window, firstRow), filledRows));
+            out.collect(
+                    new WindowTensor(
+                            context.getCurrentKey(),
+                            start,
+                            end,
+                            tensor(window, firstRow),
+                            filledRows));
         } else {
             skipped.inc();
         }
@@ -169,7 +193,8 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
         late.inc();
         byte[] payload = describe(reading).getBytes(StandardCharsets.UTF_8);
         long now = context.timerService().currentProcessingTime();
-        context.output(LATE, DeadLetters.of(pipeline, lateTopic, reading.asset(), payload, reason, now));
+        context.output(
+                LATE, DeadLetters.of(pipeline, lateTopic, reading.asset(), payload, reason, now));
     }
 
     private static int slot(AssetWindow window, long row) {
@@ -177,6 +202,12 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
     }
 
     private static String describe(Reading reading) {
-        return "{\"asset\":\"" + reading.asset() + "\",\"ts\":" + reading.timestamp() + ",\"values\":" + Arrays.toString(reading.values()) + "}";
+        return "{\"asset\":\""
+                + reading.asset()
+                + "\",\"ts\":"
+                + reading.timestamp()
+                + ",\"values\":"
+                + Arrays.toString(reading.values())
+                + "}";
     }
 }

@@ -1,8 +1,8 @@
 package io.vigil.pipelines.internal;
 
 /**
- * One asset's window resampled onto the model's grid: {@code rows × channels} floats, time-major, in
- * raw engineering units.
+ * One asset's window resampled onto the model's grid: {@code rows × channels} floats, time-major,
+ * in raw engineering units.
  *
  * @param start window start, inclusive, epoch ms
  * @param end window end, exclusive, epoch ms

@@ -55,7 +55,10 @@ public final class PipelineParser {
 
         String name = in.string("name");
         if (name != null && !NAME.matcher(name).matches()) {
-            in.error(in.at("name"), "name", "expected lowercase letters, digits and '-', found '" + name + "'");
+            in.error(
+                    in.at("name"),
+                    "name",
+                    "expected lowercase letters, digits and '-', found '" + name + "'");
         }
 
         List<String> topics = topics(in);
@@ -74,7 +77,14 @@ public final class PipelineParser {
         Duration hop = in.duration("window.hop");
         Double minCoverage = in.number("window.min-coverage", 0.0, 1.0);
         if (length != null && hop != null && hop.compareTo(length) > 0) {
-            in.error(in.at("window.hop"), "window.hop", "must not be longer than window.length (" + length.toMillis() + "ms), found " + hop.toMillis() + "ms");
+            in.error(
+                    in.at("window.hop"),
+                    "window.hop",
+                    "must not be longer than window.length ("
+                            + length.toMillis()
+                            + "ms), found "
+                            + hop.toMillis()
+                            + "ms");
         }
 
         ModelLocation location = modelLocation(in, baseDir);
@@ -89,7 +99,10 @@ public final class PipelineParser {
         }
         Integer batchSize = in.integer("model.batch-size", 1, 4096);
         Duration batchTimeout = in.duration("model.batch-timeout");
-        Double threshold = in.node("detect.threshold") == null ? null : in.number("detect.threshold", 0.0, Double.MAX_VALUE);
+        Double threshold =
+                in.node("detect.threshold") == null
+                        ? null
+                        : in.number("detect.threshold", 0.0, Double.MAX_VALUE);
 
         Duration samplePeriod =
                 in.node("window.sample-period") != null
@@ -116,11 +129,18 @@ public final class PipelineParser {
         return new PipelineSpec(
                 name,
                 fileName,
-                new PipelineSpec.Source(topics, assetSegment, timestampField, timestampFormat, channels),
+                new PipelineSpec.Source(
+                        topics, assetSegment, timestampField, timestampFormat, channels),
                 new PipelineSpec.Time(outOfOrderness, idleTimeout),
                 new PipelineSpec.Window(length, hop, samplePeriod, minCoverage),
                 new PipelineSpec.Model(location, card, threshold, batchSize, batchTimeout),
-                new PipelineSpec.Output(anomalyTopic, healthTopic, healthInterval, qos, deadLetterTopic, topChannels));
+                new PipelineSpec.Output(
+                        anomalyTopic,
+                        healthTopic,
+                        healthInterval,
+                        qos,
+                        deadLetterTopic,
+                        topChannels));
     }
 
     private static List<String> topics(YamlReader in) {
@@ -131,7 +151,10 @@ public final class PipelineParser {
         List<String> topics = new ArrayList<>();
         for (Node item : items) {
             String filter = item instanceof ScalarNode s ? s.getValue() : null;
-            String problem = filter == null ? "expected a topic filter, found " + YamlReader.describe(item) : TopicFilters.problem(filter);
+            String problem =
+                    filter == null
+                            ? "expected a topic filter, found " + YamlReader.describe(item)
+                            : TopicFilters.problem(filter);
             if (problem != null) {
                 in.error(item, "source.topics", problem);
             } else {
@@ -145,8 +168,21 @@ public final class PipelineParser {
         for (String topic : topics) {
             String[] levels = topic.split("/", -1);
             boolean reachable = segment < levels.length || levels[levels.length - 1].equals("#");
-            if (!reachable || (segment < levels.length && levels[segment].equals("#") && segment != levels.length - 1)) {
-                in.error(in.at("source.asset.topic-segment"), "source.asset.topic-segment", "topic '" + topic + "' has only " + levels.length + " levels (0 to " + (levels.length - 1) + "), found " + segment);
+            if (!reachable
+                    || (segment < levels.length
+                            && levels[segment].equals("#")
+                            && segment != levels.length - 1)) {
+                in.error(
+                        in.at("source.asset.topic-segment"),
+                        "source.asset.topic-segment",
+                        "topic '"
+                                + topic
+                                + "' has only "
+                                + levels.length
+                                + " levels (0 to "
+                                + (levels.length - 1)
+                                + "), found "
+                                + segment);
             }
         }
     }
@@ -161,7 +197,16 @@ public final class PipelineParser {
                 return format;
             }
         }
-        in.error(in.at("source.timestamp.format"), "source.timestamp.format", "expected one of " + Arrays.stream(TimestampFormat.values()).map(TimestampFormat::yaml).toList() + ", found '" + text + "'");
+        in.error(
+                in.at("source.timestamp.format"),
+                "source.timestamp.format",
+                "expected one of "
+                        + Arrays.stream(TimestampFormat.values())
+                                .map(TimestampFormat::yaml)
+                                .toList()
+                        + ", found '"
+                        + text
+                        + "'");
         return null;
     }
 
@@ -178,7 +223,10 @@ public final class PipelineParser {
                 continue;
             }
             if (!seen.add(channel.name())) {
-                in.error(item, "source.channels", "channel '" + channel.name() + "' is listed twice");
+                in.error(
+                        item,
+                        "source.channels",
+                        "channel '" + channel.name() + "' is listed twice");
             }
             channels.add(channel);
         }
@@ -198,7 +246,13 @@ public final class PipelineParser {
                 switch (key) {
                     case "name" -> name = value;
                     case "field" -> field = value;
-                    default -> in.error(tuple.getKeyNode(), "source.channels", "unknown key '" + key + "' in a channel; allowed keys: [name, field]");
+                    default ->
+                            in.error(
+                                    tuple.getKeyNode(),
+                                    "source.channels",
+                                    "unknown key '"
+                                            + key
+                                            + "' in a channel; allowed keys: [name, field]");
                 }
             }
             if (name == null) {
@@ -207,7 +261,10 @@ public final class PipelineParser {
             }
             return new Channel(name, field == null ? name : field);
         }
-        in.error(item, "source.channels", "expected a channel name or {name, field}, found " + YamlReader.describe(item));
+        in.error(
+                item,
+                "source.channels",
+                "expected a channel name or {name, field}, found " + YamlReader.describe(item));
         return null;
     }
 
@@ -215,7 +272,10 @@ public final class PipelineParser {
         String name = in.node("model.name") == null ? null : in.string("model.name");
         String path = in.node("model.path") == null ? null : in.string("model.path");
         if (name != null && path != null) {
-            in.error(in.at("model.path"), "model.path", "give either model.name or model.path, not both");
+            in.error(
+                    in.at("model.path"),
+                    "model.path",
+                    "give either model.name or model.path, not both");
             return null;
         }
         if (path != null) {
@@ -224,28 +284,74 @@ public final class PipelineParser {
         if (name != null) {
             return ModelLocation.shipped(name);
         }
-        if (in.node("model") != null && in.errors().stream().noneMatch(e -> e.path().equals("model"))) {
-            in.error(in.at("model"), "model", "missing required key 'name' (a shipped model, one of " + ModelLocation.shippedNames() + ") or 'path'");
+        if (in.node("model") != null
+                && in.errors().stream().noneMatch(e -> e.path().equals("model"))) {
+            in.error(
+                    in.at("model"),
+                    "model",
+                    "missing required key 'name' (a shipped model, one of "
+                            + ModelLocation.shippedNames()
+                            + ") or 'path'");
         }
         return null;
     }
 
-    private static void checkAgainstModel(YamlReader in, ModelCard card, Duration length, Duration samplePeriod, List<Channel> channels) {
+    private static void checkAgainstModel(
+            YamlReader in,
+            ModelCard card,
+            Duration length,
+            Duration samplePeriod,
+            List<Channel> channels) {
         if (samplePeriod != null && samplePeriod.toMillis() != card.samplePeriodMillis()) {
-            in.error(in.at("window.sample-period"), "window.sample-period", "model '" + card.name() + "' was trained at a sample period of " + card.samplePeriodMillis() + "ms, found " + samplePeriod.toMillis() + "ms");
+            in.error(
+                    in.at("window.sample-period"),
+                    "window.sample-period",
+                    "model '"
+                            + card.name()
+                            + "' was trained at a sample period of "
+                            + card.samplePeriodMillis()
+                            + "ms, found "
+                            + samplePeriod.toMillis()
+                            + "ms");
         } else if (length != null && samplePeriod != null) {
             long rows = length.toMillis() / samplePeriod.toMillis();
             if (length.toMillis() % samplePeriod.toMillis() != 0 || rows != card.windowLength()) {
-                in.error(in.at("window.length"), "window.length", "model '" + card.name() + "' takes windows of " + card.windowLength() + " samples of " + samplePeriod.toMillis() + "ms, so window.length must be " + card.windowLength() * samplePeriod.toMillis() + "ms, found " + length.toMillis() + "ms");
+                in.error(
+                        in.at("window.length"),
+                        "window.length",
+                        "model '"
+                                + card.name()
+                                + "' takes windows of "
+                                + card.windowLength()
+                                + " samples of "
+                                + samplePeriod.toMillis()
+                                + "ms, so window.length must be "
+                                + card.windowLength() * samplePeriod.toMillis()
+                                + "ms, found "
+                                + length.toMillis()
+                                + "ms");
             }
         }
         if (channels != null) {
             Set<String> names = new HashSet<>();
             channels.forEach(c -> names.add(c.name()));
-            List<String> missing = card.channels().stream().filter(c -> !names.contains(c)).toList();
-            List<String> extra = channels.stream().map(Channel::name).filter(c -> !card.channels().contains(c)).toList();
+            List<String> missing =
+                    card.channels().stream().filter(c -> !names.contains(c)).toList();
+            List<String> extra =
+                    channels.stream()
+                            .map(Channel::name)
+                            .filter(c -> !card.channels().contains(c))
+                            .toList();
             if (!missing.isEmpty() || !extra.isEmpty()) {
-                in.error(in.at("source.channels"), "source.channels", "model '" + card.name() + "' takes channels " + card.channels() + (missing.isEmpty() ? "" : "; missing " + missing) + (extra.isEmpty() ? "" : "; unknown to the model " + extra));
+                in.error(
+                        in.at("source.channels"),
+                        "source.channels",
+                        "model '"
+                                + card.name()
+                                + "' takes channels "
+                                + card.channels()
+                                + (missing.isEmpty() ? "" : "; missing " + missing)
+                                + (extra.isEmpty() ? "" : "; unknown to the model " + extra));
             }
         }
     }
@@ -254,7 +360,10 @@ public final class PipelineParser {
     private static List<Channel> inModelOrder(ModelCard card, List<Channel> channels) {
         List<Channel> ordered = new ArrayList<>();
         for (String name : card.channels()) {
-            channels.stream().filter(c -> c.name().equals(name)).findFirst().ifPresent(ordered::add);
+            channels.stream()
+                    .filter(c -> c.name().equals(name))
+                    .findFirst()
+                    .ifPresent(ordered::add);
         }
         return ordered.size() == channels.size() ? ordered : channels;
     }
@@ -265,7 +374,12 @@ public final class PipelineParser {
             return null;
         }
         String rest = topic.replace("{pipeline}", "").replace("{asset}", "");
-        String problem = rest.contains("{") || rest.contains("}") ? "only {pipeline} and {asset} may be used in a topic" : topic.contains("+") || topic.contains("#") ? "a result topic must not contain the wildcards '+' or '#'" : topic.isEmpty() ? "a topic must not be empty" : null;
+        String problem =
+                rest.contains("{") || rest.contains("}")
+                        ? "only {pipeline} and {asset} may be used in a topic"
+                        : topic.contains("+") || topic.contains("#")
+                                ? "a result topic must not contain the wildcards '+' or '#'"
+                                : topic.isEmpty() ? "a topic must not be empty" : null;
         if (problem != null) {
             in.error(in.at(path), path, problem + ", found '" + topic + "'");
             return null;

@@ -78,7 +78,8 @@ public record PipelineSpec(
      * Event-time settings.
      *
      * @param maxOutOfOrderness how late a reading may arrive behind the newest one and still count
-     * @param idleTimeout after this long without readings a source split stops holding the watermark
+     * @param idleTimeout after this long without readings a source split stops holding the
+     *     watermark
      */
     public record Time(Duration maxOutOfOrderness, Duration idleTimeout) implements Serializable {}
 
@@ -88,7 +89,8 @@ public record PipelineSpec(
      * @param length window length; {@code length / samplePeriod} rows of the tensor
      * @param hop how often a window is scored
      * @param samplePeriod the grid step; a reading lands in the row of its timestamp
-     * @param minCoverage share of rows that must hold a reading; emptier windows are skipped, counted
+     * @param minCoverage share of rows that must hold a reading; emptier windows are skipped,
+     *     counted
      */
     public record Window(Duration length, Duration hop, Duration samplePeriod, double minCoverage)
             implements Serializable {
@@ -109,7 +111,11 @@ public record PipelineSpec(
      * @param batchTimeout the longest a window waits for its batch to fill
      */
     public record Model(
-            ModelLocation location, ModelCard card, double threshold, int batchSize, Duration batchTimeout)
+            ModelLocation location,
+            ModelCard card,
+            double threshold,
+            int batchSize,
+            Duration batchTimeout)
             implements Serializable {}
 
     /**

@@ -13,6 +13,13 @@ public record SpecError(String file, int line, int column, String path, String m
 
     @Override
     public String toString() {
-        return file + ":" + line + ":" + column + ": " + (path.isEmpty() ? "" : path + ": ") + message;
+        return file
+                + ":"
+                + line
+                + ":"
+                + column
+                + ": "
+                + (path.isEmpty() ? "" : path + ": ")
+                + message;
     }
 }

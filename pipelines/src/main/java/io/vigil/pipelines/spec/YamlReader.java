@@ -1,17 +1,17 @@
 package io.vigil.pipelines.spec;
 
 import io.vigil.pipelines.spec.ConfigOptions.Type;
+import java.io.StringReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.io.StringReader;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -30,8 +30,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 public final class YamlReader {
 
-    private static final Pattern DURATION =
-            Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
 
     private final String file;
     private final ConfigOptions options;
@@ -45,8 +44,8 @@ public final class YamlReader {
     }
 
     /**
-     * Parses YAML text into its node tree, or fails with the position of the syntax error. Duplicate
-     * keys are errors.
+     * Parses YAML text into its node tree, or fails with the position of the syntax error.
+     * Duplicate keys are errors.
      */
     public static MappingNode compose(String fileName, String yaml, ConfigOptions options) {
         LoaderOptions loader = new LoaderOptions();
@@ -60,13 +59,28 @@ public final class YamlReader {
             int line = mark == null ? 1 : mark.getLine() + 1;
             int column = mark == null ? 1 : mark.getColumn() + 1;
             throw new ConfigException(
-                    List.of(new SpecError(fileName, line, column, "", "not valid YAML: " + problem.trim())));
+                    List.of(
+                            new SpecError(
+                                    fileName,
+                                    line,
+                                    column,
+                                    "",
+                                    "not valid YAML: " + problem.trim())));
         }
         if (!(root instanceof MappingNode mapping)) {
             int line = root == null ? 1 : root.getStartMark().getLine() + 1;
             String found = root == null ? "an empty file" : describe(root);
             throw new ConfigException(
-                    List.of(new SpecError(fileName, line, 1, "", "expected a block of keys " + options.keysOf("") + ", found " + found)));
+                    List.of(
+                            new SpecError(
+                                    fileName,
+                                    line,
+                                    1,
+                                    "",
+                                    "expected a block of keys "
+                                            + options.keysOf("")
+                                            + ", found "
+                                            + found)));
         }
         return mapping;
     }
@@ -87,11 +101,18 @@ public final class YamlReader {
      */
     public void checkKeys(String block) {
         Node node = block.isEmpty() ? root : node(block);
-        if (node == null) {
+        if (node == null || isNull(node)) {
+            // An optional block with every key commented out: all defaults.
             return;
         }
         if (!(node instanceof MappingNode mapping)) {
-            error(node, block, "expected a block of keys " + options.keysOf(block) + ", found " + describe(node));
+            error(
+                    node,
+                    block,
+                    "expected a block of keys "
+                            + options.keysOf(block)
+                            + ", found "
+                            + describe(node));
             return;
         }
         Set<String> allowed = options.keysOf(block);
@@ -103,20 +124,32 @@ public final class YamlReader {
                 error(
                         tuple.getKeyNode(),
                         join(block, key),
-                        "duplicate key '" + key + "', first given on line " + (first.getStartMark().getLine() + 1));
+                        "duplicate key '"
+                                + key
+                                + "', first given on line "
+                                + (first.getStartMark().getLine() + 1));
             } else if (!allowed.contains(key)) {
                 String where = block.isEmpty() ? "at the top level" : "in '" + block + "'";
                 error(
                         tuple.getKeyNode(),
                         join(block, key),
-                        "unknown key '" + key + "' " + where + "; allowed keys: " + allowed + hint(key, allowed, tuple));
+                        "unknown key '"
+                                + key
+                                + "' "
+                                + where
+                                + "; allowed keys: "
+                                + allowed
+                                + hint(key, allowed, tuple));
             }
         }
         for (String key : allowed) {
             String path = join(block, key);
             ConfigOptions.Option option = options.get(path);
             if (option.required() && child(mapping, key) == null) {
-                error(mapping, path, "missing required key '" + key + "' (" + option.description() + ")");
+                error(
+                        mapping,
+                        path,
+                        "missing required key '" + key + "' (" + option.description() + ")");
             } else if (option.type() == Type.BLOCK) {
                 checkKeys(path);
             }
@@ -127,6 +160,7 @@ public final class YamlReader {
     public Node node(String path) {
         Node current = root;
         for (String key : path.split("\\.")) {
+            // A block written with every key commented out is null: it holds nothing.
             if (!(current instanceof MappingNode mapping)) {
                 return null;
             }
@@ -136,21 +170,6 @@ public final class YamlReader {
             }
         }
         return current;
-    }
-
-    public Boolean bool(String path) {
-        String text = string(path);
-        if (text == null) {
-            return null;
-        }
-        return switch (text.trim()) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> {
-                error(at(path), path, "expected true or false, found '" + text + "'");
-                yield null;
-            }
-        };
     }
 
     public String string(String path) {
@@ -173,7 +192,10 @@ public final class YamlReader {
         try {
             int value = Integer.parseInt(text.trim());
             if (value < min || value > max) {
-                error(at(path), path, "expected an integer from " + min + " to " + max + ", found " + value);
+                error(
+                        at(path),
+                        path,
+                        "expected an integer from " + min + " to " + max + ", found " + value);
                 return null;
             }
             return value;
@@ -191,7 +213,10 @@ public final class YamlReader {
         try {
             double value = Double.parseDouble(text.trim());
             if (!(value >= min && value <= max)) {
-                error(at(path), path, "expected a number from " + min + " to " + max + ", found " + text);
+                error(
+                        at(path),
+                        path,
+                        "expected a number from " + min + " to " + max + ", found " + text);
                 return null;
             }
             return value;
@@ -208,7 +233,12 @@ public final class YamlReader {
         }
         Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            error(at(path), path, "expected a duration such as '500ms', '2s', '1.5m' or '1h', found '" + text + "'");
+            error(
+                    at(path),
+                    path,
+                    "expected a duration such as '500ms', '2s', '1.5m' or '1h', found '"
+                            + text
+                            + "'");
             return null;
         }
         double amount = Double.parseDouble(m.group(1));
@@ -220,7 +250,10 @@ public final class YamlReader {
                     default -> amount * 3_600_000;
                 };
         if (millis < 1 || millis != Math.rint(millis)) {
-            error(at(path), path, "expected a positive whole number of milliseconds, found '" + text + "'");
+            error(
+                    at(path),
+                    path,
+                    "expected a positive whole number of milliseconds, found '" + text + "'");
             return null;
         }
         return Duration.ofMillis((long) millis);
@@ -264,7 +297,9 @@ public final class YamlReader {
         return values;
     }
 
-    /** The node to blame for a value at {@code path}: the value itself, or its block when absent. */
+    /**
+     * The node to blame for a value at {@code path}: the value itself, or its block when absent.
+     */
     public Node at(String path) {
         Node node = node(path);
         if (node != null) {
@@ -272,6 +307,10 @@ public final class YamlReader {
         }
         int dot = path.lastIndexOf('.');
         return dot < 0 ? root : at(path.substring(0, dot));
+    }
+
+    private static boolean isNull(Node node) {
+        return node instanceof ScalarNode scalar && scalar.getTag().equals(Tag.NULL);
     }
 
     public static String scalar(Node node) {
@@ -328,7 +367,10 @@ public final class YamlReader {
             current[0] = i;
             for (int j = 1; j <= b.length(); j++) {
                 int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+                current[j] =
+                        Math.min(
+                                Math.min(current[j - 1] + 1, previous[j] + 1),
+                                previous[j - 1] + cost);
             }
             int[] swap = previous;
             previous = current;

@@ -23,12 +23,15 @@ class JsonReadingDecoderTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new JsonReadingDecoder(TestPipelines.tiny(""))));
+        harness =
+                new OneInputStreamOperatorTestHarness<>(
+                        new ProcessOperator<>(new JsonReadingDecoder(TestPipelines.tiny(""))));
         harness.open();
     }
 
     private void send(String topic, String payload) throws Exception {
-        harness.processElement(new InboundMessage(topic, payload.getBytes(StandardCharsets.UTF_8), 42L), 0L);
+        harness.processElement(
+                new InboundMessage(topic, payload.getBytes(StandardCharsets.UTF_8), 42L), 0L);
     }
 
     private List<JsonNode> deadLetters() throws Exception {
@@ -47,7 +50,9 @@ class JsonReadingDecoderTest {
 
     @Test
     void decodesAssetFromTheTopicAndChannelsInModelOrder() throws Exception {
-        send("plant/p7/data", "{\"b\": 2.5, \"ts\": 1700000000123, \"extra\": {\"x\": [1]}, \"a\": -1}");
+        send(
+                "plant/p7/data",
+                "{\"b\": 2.5, \"ts\": 1700000000123, \"extra\": {\"x\": [1]}, \"a\": -1}");
         List<Reading> readings = harness.extractOutputValues();
         assertThat(readings).hasSize(1);
         assertThat(readings.get(0).asset()).isEqualTo("p7");
@@ -91,7 +96,8 @@ class JsonReadingDecoderTest {
 
     @Test
     void binaryPayloadIsKeptAsBase64() throws Exception {
-        harness.processElement(new InboundMessage("plant/p7/data", new byte[] {(byte) 0xff, 0, 1}, 1L), 0L);
+        harness.processElement(
+                new InboundMessage("plant/p7/data", new byte[] {(byte) 0xff, 0, 1}, 1L), 0L);
         assertThat(deadLetters().get(0).path("payloadBase64").asText()).isEqualTo("/wAB");
     }
 

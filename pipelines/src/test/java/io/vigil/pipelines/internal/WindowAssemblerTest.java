@@ -48,7 +48,10 @@ class WindowAssemblerTest {
         var records = harness.getSideOutput(WindowAssembler.LATE);
         return records == null
                 ? List.of()
-                : records.stream().map(StreamRecord::getValue).map(m -> new String(m.payload(), StandardCharsets.UTF_8)).toList();
+                : records.stream()
+                        .map(StreamRecord::getValue)
+                        .map(m -> new String(m.payload(), StandardCharsets.UTF_8))
+                        .toList();
     }
 
     @Test
@@ -110,7 +113,9 @@ class WindowAssemblerTest {
         reading("p1", 1150);
         reading("p1", 1250);
         assertThat(late()).hasSize(1);
-        assertThat(late().get(0)).contains("late: event time 1150 is before the oldest open window, which starts at 1200");
+        assertThat(late().get(0))
+                .contains(
+                        "late: event time 1150 is before the oldest open window, which starts at 1200");
         harness.processWatermark(1999);
         List<WindowTensor> windows = harness.extractOutputValues();
         assertThat(windows).hasSize(2);
@@ -126,7 +131,8 @@ class WindowAssemblerTest {
         harness.processWatermark(1599);
         List<WindowTensor> windows = harness.extractOutputValues();
         assertThat(windows).extracting(WindowTensor::asset).containsExactlyInAnyOrder("p1", "p2");
-        WindowTensor p2 = windows.stream().filter(w -> w.asset().equals("p2")).findFirst().orElseThrow();
+        WindowTensor p2 =
+                windows.stream().filter(w -> w.asset().equals("p2")).findFirst().orElseThrow();
         assertThat(p2.data()).containsExactly(rows(1020, 1020, 1020, 1120, 1220, 1320, 1420, 1520));
     }
 
@@ -156,7 +162,8 @@ class WindowAssemblerTest {
         reading("p1", 1000);
         reading("p1", 1000 + 3_600_000);
         assertThat(late()).hasSize(1);
-        assertThat(late().get(0)).contains("is more than 64 windows ahead of the asset's oldest open window");
+        assertThat(late().get(0))
+                .contains("is more than 64 windows ahead of the asset's oldest open window");
     }
 
     @Test

@@ -19,14 +19,21 @@ public final class MqttSinkWriter implements SinkWriter<OutboundMessage> {
         String role = destination == OutboundMessage.Destination.UPSTREAM ? "results" : "plant";
         this.publisher =
                 new WindowedPublisher(
-                        connection, connection.clientIdPrefix() + "-" + role + "-" + subtask, role + " messages");
+                        connection,
+                        connection.clientIdPrefix() + "-" + role + "-" + subtask,
+                        role + " messages");
     }
 
     @Override
     public void write(OutboundMessage message, Context context) throws InterruptedException {
         if (message.destination() != destination) {
             throw new IllegalArgumentException(
-                    "A " + destination + " sink got a " + message.destination() + " message for " + message.topic());
+                    "A "
+                            + destination
+                            + " sink got a "
+                            + message.destination()
+                            + " message for "
+                            + message.topic());
         }
         publisher.publish(message.topic(), message.payload(), message.qos(), message.retain());
     }

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One MQTT client per Flink source reader. Paho's callback thread only puts each message into a
- * bounded hand-off queue; when the queue is full it blocks there, Paho stops reading the socket, and
- * the broker holds the rest: backpressure instead of drops. The task thread drains the queue in
+ * bounded hand-off queue; when the queue is full it blocks there, Paho stops reading the socket,
+ * and the broker holds the rest: backpressure instead of drops. The task thread drains the queue in
  * {@link #pollNext}.
  */
 public final class MqttSourceReader implements SourceReader<InboundMessage, MqttSplit> {
@@ -104,7 +104,9 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
                 LOG.warn("Reader already subscribed; ignoring extra split {}", split.splitId());
                 continue;
             }
-            client = PahoClients.client(connection, connection.clientIdPrefix() + "-source-" + split.index());
+            client =
+                    PahoClients.client(
+                            connection, connection.clientIdPrefix() + "-source-" + split.index());
             statusTopic = SourceStatus.topic(connection.clientIdPrefix(), split.index());
             client.setCallback(new Callback());
             connector.execute(this::connect);
@@ -128,7 +130,9 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
         try {
             MqttConnectionOptions options = PahoClients.options(connection, true, 65_535);
             // If the gateway dies, the broker tells status watchers the reader is gone.
-            options.setWill(statusTopic, new MqttMessage(SourceStatus.payload("offline", topics), 1, true, null));
+            options.setWill(
+                    statusTopic,
+                    new MqttMessage(SourceStatus.payload("offline", topics), 1, true, null));
             client.connect(
                     options,
                     null,
@@ -149,7 +153,10 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
     }
 
     private void retryConnect(Throwable error) {
-        long delay = Math.min(connection.maxReconnectDelay().toMillis(), 1000L << Math.min(connectAttempts - 1, 5));
+        long delay =
+                Math.min(
+                        connection.maxReconnectDelay().toMillis(),
+                        1000L << Math.min(connectAttempts - 1, 5));
         LOG.warn(
                 "Cannot connect to MQTT broker {} ({}); retrying in {} ms",
                 connection.serverUrl(),
@@ -163,7 +170,10 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
     private void subscribe() {
         MqttSubscription[] subscriptions = new MqttSubscription[topics.size()];
         for (int i = 0; i < subscriptions.length; i++) {
-            String filter = sharedGroup == null ? topics.get(i) : "$share/" + sharedGroup + "/" + topics.get(i);
+            String filter =
+                    sharedGroup == null
+                            ? topics.get(i)
+                            : "$share/" + sharedGroup + "/" + topics.get(i);
             subscriptions[i] = new MqttSubscription(filter, qos);
         }
         try {
@@ -174,7 +184,9 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
                         @Override
                         public void onSuccess(IMqttToken token) {
                             int[] codes = token.getReasonCodes();
-                            for (int i = 0; codes != null && i < codes.length && i < subscriptions.length; i++) {
+                            for (int i = 0;
+                                    codes != null && i < codes.length && i < subscriptions.length;
+                                    i++) {
                                 if (codes[i] >= 0x80) {
                                     fatal =
                                             new IllegalStateException(
@@ -189,13 +201,19 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
                                     return;
                                 }
                             }
-                            LOG.info("Subscribed to {} on {}", List.of(subscriptions), connection.serverUrl());
+                            LOG.info(
+                                    "Subscribed to {} on {}",
+                                    List.of(subscriptions),
+                                    connection.serverUrl());
                             publishStatus("online");
                         }
 
                         @Override
                         public void onFailure(IMqttToken token, Throwable error) {
-                            LOG.warn("Subscribing on {} failed: {}", connection.serverUrl(), error.getMessage());
+                            LOG.warn(
+                                    "Subscribing on {} failed: {}",
+                                    connection.serverUrl(),
+                                    error.getMessage());
                         }
                     },
                     new MqttProperties());
@@ -204,7 +222,9 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
         }
     }
 
-    /** Publishes the reader's state, retained, so operators and the demo can see it is listening. */
+    /**
+     * Publishes the reader's state, retained, so operators and the demo can see it is listening.
+     */
     private void publishStatus(String state) {
         try {
             client.publish(statusTopic, SourceStatus.payload(state, topics), 1, true);
@@ -238,14 +258,17 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
         @Override
         public void messageArrived(String topic, MqttMessage message) throws Exception {
             if (closed) {
-                throw new IllegalStateException("Reader closed; the broker redelivers this message.");
+                throw new IllegalStateException(
+                        "Reader closed; the broker redelivers this message.");
             }
             // Blocks while the queue is full: Paho stops reading and the broker keeps the rest.
             // Returning acknowledges a QoS 1 message, so it must be in the queue by then.
-            InboundMessage inbound = new InboundMessage(topic, message.getPayload(), System.currentTimeMillis());
+            InboundMessage inbound =
+                    new InboundMessage(topic, message.getPayload(), System.currentTimeMillis());
             if (!handOff.put(0, inbound)) {
                 // Woken up by close(): throwing leaves the message unacknowledged for redelivery.
-                throw new IllegalStateException("Reader closed; the broker redelivers this message.");
+                throw new IllegalStateException(
+                        "Reader closed; the broker redelivers this message.");
             }
             received.inc();
         }
@@ -258,7 +281,10 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
 
         @Override
         public void disconnected(MqttDisconnectResponse response) {
-            LOG.warn("Disconnected from MQTT broker {}: {}", connection.serverUrl(), response.getReasonString());
+            LOG.warn(
+                    "Disconnected from MQTT broker {}: {}",
+                    connection.serverUrl(),
+                    response.getReasonString());
         }
 
         @Override

@@ -21,30 +21,38 @@ public final class PahoClients {
             return new MqttAsyncClient(config.serverUrl(), clientId, new MemoryPersistence());
         } catch (MqttException e) {
             throw new IllegalArgumentException(
-                    "Cannot create an MQTT client for " + config.serverUrl() + ": " + e.getMessage(), e);
+                    "Cannot create an MQTT client for "
+                            + config.serverUrl()
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
     /**
      * Options for a long-lived client: automatic reconnect, and a persistent session ({@code
-     * cleanStart = false}) when {@code persistentSession}, so the broker queues QoS 1 messages while
-     * the gateway is away.
+     * cleanStart = false}) when {@code persistentSession}, so the broker queues QoS 1 messages
+     * while the gateway is away.
      */
     public static MqttConnectionOptions options(
             MqttConnectionConfig config, boolean persistentSession, int receiveMaximum) {
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setServerURIs(new String[] {config.serverUrl()});
         options.setCleanStart(!persistentSession);
-        options.setSessionExpiryInterval(persistentSession ? config.sessionExpiry().toSeconds() : 0L);
+        options.setSessionExpiryInterval(
+                persistentSession ? config.sessionExpiry().toSeconds() : 0L);
         options.setKeepAliveInterval((int) config.keepAlive().toSeconds());
         options.setAutomaticReconnect(true);
-        options.setAutomaticReconnectDelay(1, (int) Math.max(1, config.maxReconnectDelay().toSeconds()));
+        options.setAutomaticReconnectDelay(
+                1, (int) Math.max(1, config.maxReconnectDelay().toSeconds()));
         options.setConnectionTimeout(10);
         options.setReceiveMaximum(receiveMaximum);
         if (config.username() != null) {
             options.setUserName(config.username());
             options.setPassword(
-                    config.password() == null ? null : config.password().getBytes(StandardCharsets.UTF_8));
+                    config.password() == null
+                            ? null
+                            : config.password().getBytes(StandardCharsets.UTF_8));
         }
         if (config.serverUrl().startsWith("tcp://")) {
             options.setSocketFactory(new NoDelaySocketFactory());
@@ -54,7 +62,8 @@ public final class PahoClients {
 
     /**
      * Paho never sets TCP_NODELAY, so small QoS 1 packets wait on Nagle's algorithm and the peer's
-     * delayed ACK; that capped a QoS 1 subscriber near 1 100 msg/s. Every socket from here has it set.
+     * delayed ACK; that capped a QoS 1 subscriber near 1 100 msg/s. Every socket from here has it
+     * set.
      */
     static final class NoDelaySocketFactory extends SocketFactory {
 
@@ -82,7 +91,8 @@ public final class PahoClients {
         }
 
         @Override
-        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+        public Socket createSocket(
+                InetAddress address, int port, InetAddress localAddress, int localPort)
                 throws IOException {
             return configure(delegate.createSocket(address, port, localAddress, localPort));
         }

@@ -29,7 +29,9 @@ public final class SourceStatus {
                         + "\",\"since\":"
                         + System.currentTimeMillis()
                         + ",\"topics\":["
-                        + topics.stream().map(t -> "\"" + t.replace("\"", "\\\"") + "\"").collect(Collectors.joining(","))
+                        + topics.stream()
+                                .map(t -> "\"" + t.replace("\"", "\\\"") + "\"")
+                                .collect(Collectors.joining(","))
                         + "]}";
         return json.getBytes(StandardCharsets.UTF_8);
     }

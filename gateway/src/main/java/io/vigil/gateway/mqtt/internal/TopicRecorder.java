@@ -30,13 +30,15 @@ public final class TopicRecorder implements AutoCloseable {
     public static TopicRecorder start(
             String serverUrl, String clientId, List<String> filters, Consumer<Received> listener)
             throws MqttException {
-        MqttConnectionConfig config = MqttConnectionConfig.builder(serverUrl).clientIdPrefix(clientId).build();
+        MqttConnectionConfig config =
+                MqttConnectionConfig.builder(serverUrl).clientIdPrefix(clientId).build();
         MqttAsyncClient client = PahoClients.client(config, clientId);
         TopicRecorder recorder = new TopicRecorder(client);
         client.setCallback(
                 new MqttCallbacks() {
                     @Override
-                    public void messageArrived(String topic, org.eclipse.paho.mqttv5.common.MqttMessage message) {
+                    public void messageArrived(
+                            String topic, org.eclipse.paho.mqttv5.common.MqttMessage message) {
                         Received r =
                                 new Received(
                                         topic,
@@ -50,7 +52,9 @@ public final class TopicRecorder implements AutoCloseable {
         MqttConnectionOptions options = PahoClients.options(config, false, 65_535);
         client.connect(options).waitForCompletion(15_000);
         MqttSubscription[] subscriptions =
-                filters.stream().map(f -> new MqttSubscription(f, 1)).toArray(MqttSubscription[]::new);
+                filters.stream()
+                        .map(f -> new MqttSubscription(f, 1))
+                        .toArray(MqttSubscription[]::new);
         client.subscribe(subscriptions).waitForCompletion(15_000);
         return recorder;
     }

@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A slot is freed only in the completion callback, when the broker has acknowledged the publish
  * (QoS 1) or it is written (QoS 0); when the window is full {@link #publish} blocks, which is the
- * backpressure. Paho frees its own in-flight slot a moment after that callback, and refuses a publish
- * meanwhile ("too many publishes in progress"), so such a refusal is retried rather than treated as
- * an error. The window never exceeds the broker's Receive Maximum. Reconnects are automatic; while
- * disconnected, publishes wait.
+ * backpressure. Paho frees its own in-flight slot a moment after that callback, and refuses a
+ * publish meanwhile ("too many publishes in progress"), so such a refusal is retried rather than
+ * treated as an error. The window never exceeds the broker's Receive Maximum. Reconnects are
+ * automatic; while disconnected, publishes wait.
  */
 public final class WindowedPublisher implements AutoCloseable {
 
@@ -69,7 +69,8 @@ public final class WindowedPublisher implements AutoCloseable {
     }
 
     /** Publishes; blocks while the window is full or the broker is away. */
-    public void publish(String topic, byte[] payload, int qos, boolean retain) throws InterruptedException {
+    public void publish(String topic, byte[] payload, int qos, boolean retain)
+            throws InterruptedException {
         throwIfFailed();
         window.acquire();
         MqttMessage message = new MqttMessage(payload, qos, retain, null);
@@ -82,7 +83,13 @@ public final class WindowedPublisher implements AutoCloseable {
                 if (code != TOO_MANY_IN_FLIGHT && code != BUFFER_FULL && code != NOT_CONNECTED) {
                     window.release();
                     throw new IllegalStateException(
-                            "Cannot publish to " + topic + " on " + connection.serverUrl() + ": " + e.getMessage(), e);
+                            "Cannot publish to "
+                                    + topic
+                                    + " on "
+                                    + connection.serverUrl()
+                                    + ": "
+                                    + e.getMessage(),
+                            e);
                 }
                 Thread.sleep(1);
             }
@@ -135,7 +142,9 @@ public final class WindowedPublisher implements AutoCloseable {
                     Thread.sleep(delay);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    throw new IllegalStateException("Interrupted while connecting to " + connection.serverUrl(), interrupted);
+                    throw new IllegalStateException(
+                            "Interrupted while connecting to " + connection.serverUrl(),
+                            interrupted);
                 }
                 delay = Math.min(delay * 2, connection.maxReconnectDelay().toMillis());
             }
@@ -146,7 +155,13 @@ public final class WindowedPublisher implements AutoCloseable {
         Throwable error = failure.get();
         if (error != null) {
             throw new IllegalStateException(
-                    "Publishing " + purpose + " to " + connection.serverUrl() + " failed: " + error.getMessage(), error);
+                    "Publishing "
+                            + purpose
+                            + " to "
+                            + connection.serverUrl()
+                            + " failed: "
+                            + error.getMessage(),
+                    error);
         }
     }
 
@@ -194,7 +209,10 @@ public final class WindowedPublisher implements AutoCloseable {
     private final class Callback implements MqttCallback {
         @Override
         public void disconnected(MqttDisconnectResponse response) {
-            LOG.warn("Disconnected from MQTT broker {}: {}; reconnecting", connection.serverUrl(), response.getReasonString());
+            LOG.warn(
+                    "Disconnected from MQTT broker {}: {}; reconnecting",
+                    connection.serverUrl(),
+                    response.getReasonString());
         }
 
         @Override
