@@ -28,6 +28,7 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Metric;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -94,12 +95,14 @@ class GatewayITCase {
                                 List.of(SourceStatus.filter("it-gateway")),
                                 r -> {})) {
             await().atMost(Duration.ofSeconds(60))
-                    .until(
+                    .untilAsserted(
                             () ->
-                                    status.received().stream()
-                                                    .filter(r -> r.payload().contains("\"online\""))
-                                                    .count()
-                                            == 2);
+                                    assertThat(status.received())
+                                            .filteredOn(r -> r.payload().contains("\"online\""))
+                                            .extracting(TopicRecorder.Received::topic)
+                                            .containsExactlyInAnyOrder(
+                                                    "vigil/status/it-gateway/source-0",
+                                                    "vigil/status/it-gateway/source-1"));
 
             // Two simulated minutes of five pumps, as fast as the broker takes them.
             long start = Instant.now().minusSeconds(600).toEpochMilli();
@@ -142,7 +145,7 @@ class GatewayITCase {
             assertThat(deadLetters.received())
                     .extracting(r -> json(r.payload()).path("reason").asText())
                     .containsExactlyInAnyOrder(
-                            "not valid JSON at byte 3: Unrecognized token 'not': was expecting (JSON String, Number (or 'NaN'/'+INF'/'-INF'), Array, Object or token 'null', 'true' or 'false')",
+                            "not valid JSON at byte 4: Unrecognized token 'not': was expecting (JSON String, Number (or 'NaN'/'+INF'/'-INF'), Array, Object or token 'null', 'true' or 'false')",
                             "missing field 'vibration'",
                             "field 'vibration' must be a number, found the text 'high'",
                             "field 'vibration' must be a finite number, found NaN");
@@ -200,11 +203,14 @@ class GatewayITCase {
     }
 
     private static long counter(Gateway gateway, String name) {
+        String job = gateway.job().getJobID().toString();
         long total = 0;
-        for (Map.Entry<String, Metric> metric :
-                METRICS.getMetricsByIdentifiers(gateway.job().getJobID()).entrySet()) {
-            if (metric.getKey().endsWith("." + name)
-                    && metric.getValue() instanceof Counter counter) {
+        for (Map.Entry<MetricGroup, Map<String, Metric>> group :
+                METRICS.getMetricsByGroup().entrySet()) {
+            Map<String, String> variables = group.getKey().getAllVariables();
+            if (job.equals(variables.get("<job_id>"))
+                    && variables.containsKey("<" + PipelineMetrics.PIPELINE + ">")
+                    && group.getValue().get(name) instanceof Counter counter) {
                 total += counter.getCount();
             }
         }
