@@ -5,15 +5,19 @@ package io.vigil.models;
  * model on the whole batch at once, and measures how far the reconstruction is from the input, per
  * channel, so an event can name the channels to blame.
  *
- * <p>The per-channel error is the mean over time of the squared error in normalized units; the
- * window score is the mean of the channel errors. The training script computes the same, and the
- * threshold in the card is in these units. Not thread-safe (it reuses its buffers).
+ * <p>A channel's raw error is the mean over time of its squared error in normalized units. It is
+ * divided by the channel's typical healthy error from the card ({@code error_scale}), so 1.0 means
+ * "as usual" on every channel: a naturally noisy channel neither hides faults on quiet ones nor is
+ * blamed for them. The window score reduces the scaled errors as the card says (mean or max). The
+ * training script computes the same, and the card's threshold is in these units. Not thread-safe
+ * (it reuses its buffers).
  */
 public final class AnomalyScorer implements AutoCloseable {
 
     private final OnnxModel model;
     private final float[] mean;
     private final float[] inverseStd;
+    private final float[] inverseErrorScale;
     private float[] normalized = new float[0];
 
     public AnomalyScorer(OnnxModel model) {
@@ -25,6 +29,11 @@ public final class AnomalyScorer implements AutoCloseable {
         for (int c = 0; c < std.length; c++) {
             inverseStd[c] = 1f / std[c];
         }
+        float[] errorScale = card.errorScale();
+        this.inverseErrorScale = new float[errorScale.length];
+        for (int c = 0; c < errorScale.length; c++) {
+            inverseErrorScale[c] = 1f / errorScale[c];
+        }
     }
 
     public ModelCard card() {
@@ -33,10 +42,10 @@ public final class AnomalyScorer implements AutoCloseable {
 
     /**
      * Scores {@code batch} windows in raw engineering units stored back to back in {@code windows},
-     * time-major ({@code [t][channel]}), and writes {@code batch * channels} channel errors into
-     * {@code channelErrors}.
+     * time-major ({@code [t][channel]}); writes {@code batch * channels} scaled channel errors into
+     * {@code channelErrors} and one score per window into {@code scores}.
      */
-    public void score(float[] windows, int batch, float[] channelErrors) {
+    public void score(float[] windows, int batch, float[] channelErrors, double[] scores) {
         ModelCard card = model.card();
         int channels = card.channelCount();
         int size = batch * card.windowSize();
@@ -50,15 +59,16 @@ public final class AnomalyScorer implements AutoCloseable {
         float[] reconstruction = model.run(normalized, batch);
         channelErrors(
                 normalized, reconstruction, batch, card.windowLength(), channels, channelErrors);
-    }
-
-    /** The score of one window: the mean of its channel errors. */
-    public static double windowScore(float[] channelErrors, int window, int channels) {
-        double sum = 0;
-        for (int c = 0; c < channels; c++) {
-            sum += channelErrors[window * channels + c];
+        boolean max = card.scoreReduction() == ModelCard.ScoreReduction.MAX;
+        for (int b = 0; b < batch; b++) {
+            double reduced = 0;
+            for (int c = 0; c < channels; c++) {
+                float scaled = channelErrors[b * channels + c] * inverseErrorScale[c];
+                channelErrors[b * channels + c] = scaled;
+                reduced = max ? Math.max(reduced, scaled) : reduced + scaled;
+            }
+            scores[b] = max ? reduced : reduced / channels;
         }
-        return sum / channels;
     }
 
     static void channelErrors(

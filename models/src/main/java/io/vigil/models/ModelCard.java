@@ -20,6 +20,9 @@ import java.util.Objects;
  * @param mean per-channel mean subtracted before the model
  * @param std per-channel standard deviation divided by before the model
  * @param threshold the anomaly threshold calibrated on normal data
+ * @param errorScale per-channel typical healthy error; a channel's error is divided by it, so 1.0
+ *     means "as usual" whatever the channel's noise
+ * @param scoreReduction how the scaled channel errors become the window score
  */
 public record ModelCard(
         String name,
@@ -32,8 +35,18 @@ public record ModelCard(
         long samplePeriodMillis,
         float[] mean,
         float[] std,
-        double threshold)
+        double threshold,
+        float[] errorScale,
+        ScoreReduction scoreReduction)
         implements Serializable {
+
+    /** How a window's scaled channel errors become its score. */
+    public enum ScoreReduction {
+        /** The mean over channels. */
+        MEAN,
+        /** The worst channel. */
+        MAX
+    }
 
     public ModelCard {
         Objects.requireNonNull(name, "name must not be null.");
@@ -65,8 +78,23 @@ public record ModelCard(
                         "normalization std must be positive, got " + s + ".");
             }
         }
+        if (errorScale.length != channels.size()) {
+            throw new IllegalArgumentException(
+                    "error_scale must have one value per channel ("
+                            + channels.size()
+                            + "), got "
+                            + errorScale.length
+                            + ".");
+        }
+        for (float s : errorScale) {
+            if (!(s > 0)) {
+                throw new IllegalArgumentException("error_scale must be positive, got " + s + ".");
+            }
+        }
+        Objects.requireNonNull(scoreReduction, "scoreReduction must not be null.");
         mean = mean.clone();
         std = std.clone();
+        errorScale = errorScale.clone();
     }
 
     /** Number of channels (input dimension 2). */
@@ -87,5 +115,10 @@ public record ModelCard(
     @Override
     public float[] std() {
         return std.clone();
+    }
+
+    @Override
+    public float[] errorScale() {
+        return errorScale.clone();
     }
 }

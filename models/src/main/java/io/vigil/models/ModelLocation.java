@@ -146,6 +146,12 @@ public final class ModelLocation implements Serializable {
                             + channels.size());
         }
         JsonNode normalization = required(card, "normalization");
+        float[] errorScale = new float[channels.size()];
+        java.util.Arrays.fill(errorScale, 1f);
+        if (card.hasNonNull("error_scale")) {
+            errorScale = floats(card.get("error_scale"));
+        }
+        String reduction = card.path("score_reduction").asText("mean");
         return new ModelCard(
                 required(card, "name").asText(),
                 required(card, "version").asText(),
@@ -157,7 +163,9 @@ public final class ModelLocation implements Serializable {
                 required(card, "sample_period_ms").asLong(),
                 floats(required(normalization, "mean")),
                 floats(required(normalization, "std")),
-                required(card, "threshold").asDouble());
+                required(card, "threshold").asDouble(),
+                errorScale,
+                ModelCard.ScoreReduction.valueOf(reduction.toUpperCase(java.util.Locale.ROOT)));
     }
 
     private static JsonNode required(JsonNode node, String key) {

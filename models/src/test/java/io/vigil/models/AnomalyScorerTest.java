@@ -22,16 +22,18 @@ class AnomalyScorerTest {
             windows[16 + t * 2 + 1] = t % 2 == 0 ? 4f : 0f; // channel b: 16/4 on half the rows -> 2
         }
         float[] errors = new float[4];
+        double[] scores = new double[2];
         try (AnomalyScorer scorer =
                 new AnomalyScorer(OnnxModel.open(ModelLocation.shipped("tiny-ae")))) {
-            scorer.score(windows, 2, errors);
+            scorer.score(windows, 2, errors, scores);
         }
         assertThat(errors[0]).isCloseTo(1f, within(1e-6f));
         assertThat(errors[1]).isCloseTo(0f, within(1e-6f));
         assertThat(errors[2]).isCloseTo(0f, within(1e-6f));
         assertThat(errors[3]).isCloseTo(2f, within(1e-6f));
-        assertThat(AnomalyScorer.windowScore(errors, 0, 2)).isCloseTo(0.5, within(1e-6));
-        assertThat(AnomalyScorer.windowScore(errors, 1, 2)).isCloseTo(1.0, within(1e-6));
+        // tiny-ae has no error_scale (1 per channel) and the default reduction, the mean.
+        assertThat(scores[0]).isCloseTo(0.5, within(1e-6));
+        assertThat(scores[1]).isCloseTo(1.0, within(1e-6));
     }
 
     @Test
@@ -39,13 +41,45 @@ class AnomalyScorerTest {
         float[] one = new float[16];
         java.util.Arrays.fill(one, 12f); // channel a normalized 1 -> 0.25; channel b 12 -> 36
         float[] errors = new float[64];
+        double[] scores = new double[32];
         try (AnomalyScorer scorer =
                 new AnomalyScorer(OnnxModel.open(ModelLocation.shipped("tiny-ae")))) {
             float[] big = new float[32 * 16];
-            scorer.score(big, 32, errors);
-            scorer.score(one, 1, errors);
+            scorer.score(big, 32, errors, scores);
+            scorer.score(one, 1, errors, scores);
         }
         assertThat(errors[0]).isCloseTo(0.25f, within(1e-6f));
         assertThat(errors[1]).isCloseTo(36f, within(1e-4f));
+    }
+
+    @Test
+    void scalesChannelErrorsAndReducesByTheCard(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String card =
+                new String(
+                        ModelLocation.class
+                                .getResourceAsStream("/vigil/models/tiny-ae/card.json")
+                                .readAllBytes());
+        card =
+                card.replace(
+                        "\"threshold\": 1.0",
+                        "\"threshold\": 1.0, \"error_scale\": [0.5, 4.0], \"score_reduction\": \"max\"");
+        java.nio.file.Files.writeString(dir.resolve("card.json"), card);
+        java.nio.file.Files.copy(
+                ModelLocation.class.getResourceAsStream("/vigil/models/tiny-ae/model.onnx"),
+                dir.resolve("model.onnx"));
+        float[] window = new float[16];
+        for (int t = 0; t < 8; t++) {
+            window[t * 2] = 14f; // raw error 1 -> scaled 1 / 0.5 = 2
+            window[t * 2 + 1] = 4f; // raw error 4 -> scaled 4 / 4 = 1
+        }
+        float[] errors = new float[2];
+        double[] scores = new double[1];
+        try (AnomalyScorer scorer =
+                new AnomalyScorer(OnnxModel.open(ModelLocation.directory(dir)))) {
+            scorer.score(window, 1, errors, scores);
+        }
+        assertThat(errors).containsExactly(new float[] {2f, 1f}, within(1e-5f));
+        assertThat(scores[0]).isCloseTo(2.0, within(1e-5));
     }
 }

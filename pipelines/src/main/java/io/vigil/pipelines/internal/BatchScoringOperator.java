@@ -32,6 +32,7 @@ public final class BatchScoringOperator extends AbstractStreamOperator<ScoredWin
     private transient WindowTensor[] batch;
     private transient float[] input;
     private transient float[] channelErrors;
+    private transient double[] scores;
     private transient int buffered;
     private transient long flushTimer;
     private transient Counter scored;
@@ -52,6 +53,7 @@ public final class BatchScoringOperator extends AbstractStreamOperator<ScoredWin
         batch = new WindowTensor[batchSize];
         input = new float[batchSize * windowSize];
         channelErrors = new float[batchSize * scorer.card().channelCount()];
+        scores = new double[batchSize];
         flushTimer = Long.MIN_VALUE;
         scored =
                 getMetricGroup()
@@ -105,7 +107,7 @@ public final class BatchScoringOperator extends AbstractStreamOperator<ScoredWin
             return;
         }
         int channels = scorer.card().channelCount();
-        scorer.score(input, buffered, channelErrors);
+        scorer.score(input, buffered, channelErrors, scores);
         for (int i = 0; i < buffered; i++) {
             WindowTensor window = batch[i];
             float[] errors = new float[channels];
@@ -116,7 +118,7 @@ public final class BatchScoringOperator extends AbstractStreamOperator<ScoredWin
                                     window.asset(),
                                     window.start(),
                                     window.end(),
-                                    AnomalyScorer.windowScore(channelErrors, i, channels),
+                                    scores[i],
                                     errors),
                             window.end() - 1));
             batch[i] = null;
