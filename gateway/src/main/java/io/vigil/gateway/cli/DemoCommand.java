@@ -134,7 +134,7 @@ final class DemoCommand implements Callable<Integer> {
                         online.add(r.topic());
                     }
                 }
-                if (online.size() >= config.parallelism()) {
+                if (online.size() >= gateway.sourceReaders()) {
                     say(
                             "Gateway subscribed (%d reader(s)); starting the simulator.",
                             online.size());

@@ -32,12 +32,19 @@ public final class Gateway implements AutoCloseable {
     private final JobClient job;
     private final String plantUrl;
     private final String upstreamUrl;
+    private final int sourceReaders;
 
-    private Gateway(EmbeddedBroker broker, JobClient job, String plantUrl, String upstreamUrl) {
+    private Gateway(
+            EmbeddedBroker broker,
+            JobClient job,
+            String plantUrl,
+            String upstreamUrl,
+            int sourceReaders) {
         this.broker = broker;
         this.job = job;
         this.plantUrl = plantUrl;
         this.upstreamUrl = upstreamUrl;
+        this.sourceReaders = sourceReaders;
     }
 
     /** Parses every pipeline file of the config; reports the mistakes of all files together. */
@@ -98,7 +105,8 @@ public final class Gateway implements AutoCloseable {
                     StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
             env.setParallelism(config.parallelism());
             env.enableCheckpointing(config.checkpointInterval().toMillis());
-            VigilJob.build(env, pipelines, plant, upstream, config.qos(), config.sharedGroup());
+            String sharedGroup = sharedGroup(config, broker);
+            VigilJob.build(env, pipelines, plant, upstream, config.qos(), sharedGroup);
             JobClient job =
                     env.executeAsync(
                             "vigil: "
@@ -110,13 +118,33 @@ public final class Gateway implements AutoCloseable {
                     pipelines.size(),
                     plantUrl,
                     upstreamUrl);
-            return new Gateway(broker, job, plantUrl, upstreamUrl);
+            return new Gateway(
+                    broker,
+                    job,
+                    plantUrl,
+                    upstreamUrl,
+                    sharedGroup == null ? 1 : config.parallelism());
         } catch (Exception | Error e) {
             if (broker != null) {
                 broker.close();
             }
             throw e;
         }
+    }
+
+    /**
+     * The shared-subscription group the source readers join, or {@code null} for one reader with a
+     * plain subscription. The embedded broker (HiveMQ CE) delivers a shared subscription's backlog
+     * in one batch every few seconds (measured: 1 000 messages per 2-4 s once the readers fell
+     * behind a burst; see docs/mqtt.md), so on it one reader with a plain subscription, which keeps
+     * up at thousands of messages per second, is both lossless and faster. The operators after the
+     * source still run at the configured parallelism.
+     */
+    static String sharedGroup(GatewayConfig config, EmbeddedBroker broker) {
+        if (broker != null || config.sharedGroup().isEmpty()) {
+            return null;
+        }
+        return config.sharedGroup();
     }
 
     /**
@@ -145,6 +173,11 @@ public final class Gateway implements AutoCloseable {
 
     public String upstreamUrl() {
         return upstreamUrl;
+    }
+
+    /** How many MQTT source readers the job runs; each reports on its status topic. */
+    public int sourceReaders() {
+        return sourceReaders;
     }
 
     public JobClient job() {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -36,7 +37,8 @@ public final class VigilJob {
      * @param plant the broker sensors publish to, also where dead letters go
      * @param upstream the broker results go to
      * @param qos subscription QoS for readings
-     * @param sharedGroup shared-subscription group of the source readers
+     * @param sharedGroup shared-subscription group of the source readers, or {@code null} for a
+     *     single reader with a plain subscription
      */
     public static void build(
             StreamExecutionEnvironment env,
@@ -57,12 +59,16 @@ public final class VigilJob {
                         .qos(qos)
                         .sharedGroup(sharedGroup)
                         .build();
-        DataStream<InboundMessage> messages =
+        SingleOutputStreamOperator<InboundMessage> messages =
                 env.fromSource(
                                 source,
                                 WatermarkStrategy.noWatermarks(),
                                 "mqtt: " + plant.serverUrl())
                         .uid("mqtt-source");
+        if (sharedGroup == null) {
+            // A plain subscription gives every reader every message: one reader, or duplicates.
+            messages.setParallelism(1);
+        }
 
         DataStream<OutboundMessage> results = null;
         DataStream<OutboundMessage> plantSide = null;

@@ -42,7 +42,8 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
     private final List<String> topics;
     private final int qos;
     private final String sharedGroup;
-    private final FutureCompletingBlockingQueue<InboundMessage> handOff;
+    private final FutureCompletingBlockingQueue<Delivery> handOff;
+    private final int queueCapacity;
     private final Counter received;
     private final ScheduledExecutorService connector;
 
@@ -64,6 +65,7 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
         this.qos = qos;
         this.sharedGroup = sharedGroup;
         this.handOff = new FutureCompletingBlockingQueue<>(queueCapacity);
+        this.queueCapacity = queueCapacity;
         this.received = context.metricGroup().counter("mqttMessagesReceived");
         this.connector =
                 Executors.newSingleThreadScheduledExecutor(
@@ -83,11 +85,12 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
             throw new IllegalStateException("MQTT source failed: " + fatal.getMessage(), fatal);
         }
         for (int i = 0; i < MAX_RECORDS_PER_POLL; i++) {
-            InboundMessage message = handOff.poll();
-            if (message == null) {
+            Delivery delivery = handOff.poll();
+            if (delivery == null) {
                 return InputStatus.NOTHING_AVAILABLE;
             }
-            output.collect(message);
+            output.collect(delivery.message());
+            acknowledge(delivery);
         }
         return InputStatus.MORE_AVAILABLE;
     }
@@ -109,6 +112,7 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
                             connection, connection.clientIdPrefix() + "-source-" + split.index());
             statusTopic = SourceStatus.topic(connection.clientIdPrefix(), split.index());
             client.setCallback(new Callback());
+            client.setManualAcks(true);
             connector.execute(this::connect);
         }
     }
@@ -128,7 +132,7 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
         }
         connectAttempts++;
         try {
-            MqttConnectionOptions options = PahoClients.options(connection, true, 65_535);
+            MqttConnectionOptions options = PahoClients.options(connection, true, queueCapacity);
             // If the gateway dies, the broker tells status watchers the reader is gone.
             options.setWill(
                     statusTopic,
@@ -222,6 +226,22 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
         }
     }
 
+    /** Acknowledges a QoS 1 message once Flink has it, which lets the broker send the next one. */
+    private void acknowledge(Delivery delivery) {
+        if (delivery.qos() == 0) {
+            return;
+        }
+        try {
+            client.messageArrivedComplete(delivery.id(), delivery.qos());
+        } catch (MqttException e) {
+            // Not acknowledged: the broker redelivers it after a reconnect, at least once.
+            LOG.debug("Cannot acknowledge message {}: {}", delivery.id(), e.getMessage());
+        }
+    }
+
+    /** A message in the hand-off queue with what it takes to acknowledge it. */
+    private record Delivery(InboundMessage message, int id, int qos) {}
+
     /**
      * Publishes the reader's state, retained, so operators and the demo can see it is listening.
      */
@@ -261,11 +281,11 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
                 throw new IllegalStateException(
                         "Reader closed; the broker redelivers this message.");
             }
-            // Blocks while the queue is full: Paho stops reading and the broker keeps the rest.
-            // Returning acknowledges a QoS 1 message, so it must be in the queue by then.
+            // With manual acks the broker sends at most queueCapacity QoS 1 messages ahead, so
+            // this blocks only for QoS 0 floods; the message is acknowledged when Flink takes it.
             InboundMessage inbound =
                     new InboundMessage(topic, message.getPayload(), System.currentTimeMillis());
-            if (!handOff.put(0, inbound)) {
+            if (!handOff.put(0, new Delivery(inbound, message.getId(), message.getQos()))) {
                 // Woken up by close(): throwing leaves the message unacknowledged for redelivery.
                 throw new IllegalStateException(
                         "Reader closed; the broker redelivers this message.");
