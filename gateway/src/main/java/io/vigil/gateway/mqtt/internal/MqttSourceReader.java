@@ -42,8 +42,7 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
     private final List<String> topics;
     private final int qos;
     private final String sharedGroup;
-    private final FutureCompletingBlockingQueue<Delivery> handOff;
-    private final int queueCapacity;
+    private final FutureCompletingBlockingQueue<InboundMessage> handOff;
     private final Counter received;
     private final ScheduledExecutorService connector;
 
@@ -65,7 +64,6 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
         this.qos = qos;
         this.sharedGroup = sharedGroup;
         this.handOff = new FutureCompletingBlockingQueue<>(queueCapacity);
-        this.queueCapacity = queueCapacity;
         this.received = context.metricGroup().counter("mqttMessagesReceived");
         this.connector =
                 Executors.newSingleThreadScheduledExecutor(
@@ -85,12 +83,11 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
             throw new IllegalStateException("MQTT source failed: " + fatal.getMessage(), fatal);
         }
         for (int i = 0; i < MAX_RECORDS_PER_POLL; i++) {
-            Delivery delivery = handOff.poll();
-            if (delivery == null) {
+            InboundMessage message = handOff.poll();
+            if (message == null) {
                 return InputStatus.NOTHING_AVAILABLE;
             }
-            output.collect(delivery.message());
-            acknowledge(delivery);
+            output.collect(message);
         }
         return InputStatus.MORE_AVAILABLE;
     }
@@ -112,7 +109,6 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
                             connection, connection.clientIdPrefix() + "-source-" + split.index());
             statusTopic = SourceStatus.topic(connection.clientIdPrefix(), split.index());
             client.setCallback(new Callback());
-            client.setManualAcks(true);
             connector.execute(this::connect);
         }
     }
@@ -132,7 +128,7 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
         }
         connectAttempts++;
         try {
-            MqttConnectionOptions options = PahoClients.options(connection, true, queueCapacity);
+            MqttConnectionOptions options = PahoClients.options(connection, true, 65_535);
             // If the gateway dies, the broker tells status watchers the reader is gone.
             options.setWill(
                     statusTopic,
@@ -226,22 +222,6 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
         }
     }
 
-    /** Acknowledges a QoS 1 message once Flink has it, which lets the broker send the next one. */
-    private void acknowledge(Delivery delivery) {
-        if (delivery.qos() == 0) {
-            return;
-        }
-        try {
-            client.messageArrivedComplete(delivery.id(), delivery.qos());
-        } catch (MqttException e) {
-            // Not acknowledged: the broker redelivers it after a reconnect, at least once.
-            LOG.debug("Cannot acknowledge message {}: {}", delivery.id(), e.getMessage());
-        }
-    }
-
-    /** A message in the hand-off queue with what it takes to acknowledge it. */
-    private record Delivery(InboundMessage message, int id, int qos) {}
-
     /**
      * Publishes the reader's state, retained, so operators and the demo can see it is listening.
      */
@@ -281,11 +261,11 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
                 throw new IllegalStateException(
                         "Reader closed; the broker redelivers this message.");
             }
-            // With manual acks the broker sends at most queueCapacity QoS 1 messages ahead, so
-            // this blocks only for QoS 0 floods; the message is acknowledged when Flink takes it.
+            // Blocks while the queue is full: Paho stops reading and the broker keeps the rest.
+            // Returning acknowledges a QoS 1 message, so it must be in the queue by then.
             InboundMessage inbound =
                     new InboundMessage(topic, message.getPayload(), System.currentTimeMillis());
-            if (!handOff.put(0, new Delivery(inbound, message.getId(), message.getQos()))) {
+            if (!handOff.put(0, inbound)) {
                 // Woken up by close(): throwing leaves the message unacknowledged for redelivery.
                 throw new IllegalStateException(
                         "Reader closed; the broker redelivers this message.");
