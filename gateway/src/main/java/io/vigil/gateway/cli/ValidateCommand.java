@@ -9,13 +9,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code vigil validate}: checks pipeline files and their models without running anything. */
 @Command(
         name = "validate",
         description = "Check pipeline files: every mistake with file:line:column; exit 1 on any.")
 final class ValidateCommand implements Callable<Integer> {
+
+    @Spec CommandSpec command;
 
     @Parameters(
             arity = "1..*",
@@ -29,25 +33,27 @@ final class ValidateCommand implements Callable<Integer> {
         for (Path file : files) {
             try {
                 if (!Files.isRegularFile(file)) {
-                    System.err.println(file + ": file not found");
+                    command.commandLine().getErr().println(file + ": file not found");
                     failed++;
                     continue;
                 }
                 PipelineSpec spec = PipelineParser.parse(file);
-                System.out.printf(
-                        "%s: OK (pipeline '%s', model '%s' %s, window %d x %d, threshold %s)%n",
-                        file,
-                        spec.name(),
-                        spec.model().card().name(),
-                        spec.model().card().version(),
-                        spec.window().rows(),
-                        spec.source().channels().size(),
-                        spec.model().threshold());
+                command.commandLine()
+                        .getOut()
+                        .printf(
+                                "%s: OK (pipeline '%s', model '%s' %s, window %d x %d, threshold %s)%n",
+                                file,
+                                spec.name(),
+                                spec.model().card().name(),
+                                spec.model().card().version(),
+                                spec.window().rows(),
+                                spec.source().channels().size(),
+                                spec.model().threshold());
             } catch (ConfigException e) {
-                System.err.println(e.getMessage());
+                command.commandLine().getErr().println(e.getMessage());
                 failed++;
             } catch (IOException e) {
-                System.err.println(file + ": cannot read: " + e.getMessage());
+                command.commandLine().getErr().println(file + ": cannot read: " + e.getMessage());
                 failed++;
             }
         }

@@ -94,7 +94,7 @@ public record GatewayConfig(
                                     Type.STRING,
                                     "vigil",
                                     false,
-                                    "MQTT 5 shared-subscription group of the source readers."),
+                                    "MQTT 5 shared-subscription group of the source readers on an external broker (the embedded broker uses one reader with a plain subscription); empty for a plain subscription."),
                             new Option(
                                     "broker.session-expiry",
                                     Type.DURATION,

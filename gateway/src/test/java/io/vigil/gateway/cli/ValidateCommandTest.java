@@ -1,0 +1,56 @@
+package io.vigil.gateway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ValidateCommandTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int validate(String... files) {
+        CommandLine cli = new CommandLine(new VigilCli());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        String[] args = new String[files.length + 1];
+        args[0] = "validate";
+        System.arraycopy(files, 0, args, 1, files.length);
+        return cli.execute(args);
+    }
+
+    @Test
+    void shippedPipelineIsValid() {
+        assertThat(validate("../config/pipelines/pump-anomaly.yaml")).isZero();
+        assertThat(out.toString())
+                .contains(
+                        "pump-anomaly.yaml: OK (pipeline 'pump-anomaly', model 'pump-transformer'")
+                .contains("window 64 x 5");
+    }
+
+    @Test
+    void everyMistakeOfEveryFileIsPrintedAndTheExitCodeIsOne(@TempDir Path dir) throws Exception {
+        String shipped = Files.readString(Path.of("../config/pipelines/pump-anomaly.yaml"));
+        Path broken = dir.resolve("broken.yaml");
+        Files.writeString(
+                broken,
+                shipped.replace("hop: 1s", "hop: often").replace("length: 6.4s", "lenght: 6.4s"));
+        assertThat(validate(broken.toString(), dir.resolve("missing.yaml").toString()))
+                .isEqualTo(1);
+        assertThat(err.toString())
+                .contains(
+                        broken
+                                + ":27:3: window.lenght: unknown key 'lenght' in 'window'; allowed keys: [length, hop, sample-period, min-coverage]. Did you mean 'length'?")
+                .contains(broken + ":27:3: window.length: missing required key 'length'")
+                .contains(
+                        broken
+                                + ":28:8: window.hop: expected a duration such as '500ms', '2s', '1.5m' or '1h', found 'often'")
+                .contains(dir.resolve("missing.yaml") + ": file not found");
+    }
+}
