@@ -77,18 +77,46 @@ INPUT_CLAMP = 8.0
 SCORE_REDUCTION = "mean"
 MODEL_NAME = "pump-transformer"
 MODEL_VERSION = "1.1.0"
-# Data-generation commands of the training and evaluation files, run from the repository root. The
-# simulator is seeded, so they give byte-identical files (the card records their sha256).
-DATA_COMMANDS = (
+# The simulator runs that produce the training and evaluation files, keyed by the sha256 of their
+# output: the simulator is seeded, so the same arguments give a byte-identical CSV. The card lists the
+# matching command for each data file it was trained or evaluated on, so the run can be repeated.
+SIMULATOR_RUNS = {
+    "050c2e0b11d5631e2290f18bae8e3f5128d9f654e0f1679b88f0380fefbcaf9b":
+        "--healthy --assets 8 --duration 3600 --seed 7",
+    "3d5de9ab96206948f3606b993cc51703c2ce5c7a9fa25ea9f336832134dc2870":
+        "--assets 9 --duration 600 --seed 11",
+}
+# How to reproduce the shipped model from the repository root (`./vigil simulate --export` does not
+# create missing folders, hence the mkdir).
+REPRODUCE_COMMANDS = (
     "mkdir -p data",
     "./vigil simulate --export data/normal.csv --healthy --assets 8 --duration 3600 --seed 7",
     "./vigil simulate --export data/faults.csv --assets 9 --duration 600 --seed 11",
+    "/usr/bin/python3 models/training/train_pump_transformer.py --data data/normal.csv "
+    "--eval data/faults.csv --out models/zoo/pump-transformer",
 )
 
 
 # --------------------------------------------------------------------------------------------------
 # Data
 # --------------------------------------------------------------------------------------------------
+
+
+def data_commands(paths_and_digests):
+    """The commands that regenerate the given data files, where their sha256 is a known simulator run.
+
+    Files of unknown origin get no command; their sha256 in the card still identifies them.
+    """
+    commands, folders = [], []
+    for path, digest in paths_and_digests:
+        if digest in SIMULATOR_RUNS:
+            folder = os.path.dirname(path)
+            if folder and folder not in folders:
+                folders.append(folder)
+            commands.append(f"./vigil simulate --export {shlex.quote(path)} {SIMULATOR_RUNS[digest]}")
+    if folders:
+        commands.insert(0, shlex.join(["mkdir", "-p", *folders]))
+    return commands
 
 
 def sha256(path):
@@ -774,6 +802,7 @@ def main(argv=None):
     started = time.time()
 
     data = read_telemetry(args.data)
+    data_sha = sha256(args.data)
     missing = [a for a in TRAIN_ASSETS + VALIDATION_ASSETS if a not in data]
     if missing:
         raise ValueError(f"{args.data}: missing assets {missing}")
@@ -802,7 +831,7 @@ def main(argv=None):
     fit_seconds = time.time() - fit_started
 
     validation_stride = 1 if not args.smoke else 64
-    threshold, validation_metrics = calibrate(
+    scoring, scorings, validation_metrics = calibrate(
         model, normalize(stack_windows(data, VALIDATION_ASSETS, validation_stride)))
     metrics = {"validation": {"window_stride": validation_stride, **validation_metrics}}
 
@@ -817,12 +846,12 @@ def main(argv=None):
         eval_data = read_telemetry(args.eval)
         eval_sha = sha256(args.eval)
         eval_stride = 1 if not args.smoke else 16
-        metrics["eval"] = evaluate(model, eval_data, mean, std, threshold,
-                                   validation_metrics["score_max"], eval_stride)
+        metrics["eval"] = evaluate(model, eval_data, mean, std, scorings, scoring, eval_stride)
         # Stride 4 is plenty for a share of windows and keeps the 30 forward passes quick.
         metrics["eval"]["level_offset_flagged_share"] = level_offset_sensitivity(
-            model, eval_data, mean, std, threshold, 4 * eval_stride)
-        golden_scores = write_golden(model, golden_windows(eval_data, mean, std), golden_path)
+            model, eval_data, mean, std, scoring, 4 * eval_stride)
+        golden_scores = write_golden(model, golden_windows(eval_data, mean, std), scoring,
+                                     golden_path)
     elif os.path.exists(golden_path):
         # Golden tensors come from the fault file; one left from an earlier model would not match.
         os.remove(golden_path)
@@ -838,16 +867,21 @@ def main(argv=None):
         "sample_period_ms": SAMPLE_PERIOD_MS,
         "channels": list(CHANNELS),
         "normalization": {"mean": mean.tolist(), "std": std.tolist()},
-        "score": "mean over channels of the per-channel mean squared reconstruction error, "
-                 "in normalized units",
-        "threshold": threshold,
+        "error_scale": scoring.scale.tolist(),
+        "score_reduction": scoring.reduction,
+        "score": f"{scoring.reduction} over channels of the per-channel mean squared reconstruction "
+                 "error in normalized units, each divided by the channel's error_scale",
+        "threshold": scoring.threshold,
         "parameters": parameters,
         "size_bytes": os.path.getsize(onnx_path),
         "training": {
-            "command": shlex.join(["/usr/bin/python3", *sys.argv]),
-            "data_sha256": sha256(args.data),
+            "command": [*data_commands([(args.data, data_sha), (args.eval, eval_sha)]),
+                        shlex.join(["/usr/bin/python3", *sys.argv])],
+            "data_sha256": data_sha,
             "eval_sha256": eval_sha,
             "seed": args.seed,
+            "level_jitter": LEVEL_JITTER,
+            "input_clamp": INPUT_CLAMP,
             "epochs": epochs_run,
             "best_epoch": best_epoch,
             "train_windows": int(len(train)),
@@ -869,7 +903,8 @@ def main(argv=None):
           f"trained {fit_seconds:.0f} s ({epochs_run} epochs, best {best_epoch}), "
           f"total {time.time() - started:.0f} s")
     print(f"validation scores: max {metrics['validation']['score_max']:.4f}, "
-          f"p99 {metrics['validation']['score_p99']:.4f}; threshold {threshold:.4f}")
+          f"p99 {metrics['validation']['score_p99']:.4f}; threshold {scoring.threshold:.4f}")
+    print("error_scale: " + ", ".join(f"{c} {e:.5g}" for c, e in zip(CHANNELS, scoring.scale)))
     if "eval" in metrics:
         held_out = metrics["eval"]
         print(f"held-out false alarms: {held_out['healthy_false_alarms']} of "
@@ -877,6 +912,10 @@ def main(argv=None):
         for kind, stats in held_out["faults"].items():
             print(f"  {kind:13s} flagged {100 * stats['detected_share']:5.1f}% of "
                   f"{stats['fault_windows']} windows, delay {stats['detection_delay_s']}")
+        for name, summary in held_out["scorings"].items():
+            print(f"  scoring {name:13s} threshold {summary['threshold']:.4f}, false alarms "
+                  f"{summary['healthy_false_alarms']}, delays "
+                  + "; ".join(f"{k} {v['detection_delay_s']}" for k, v in summary["faults"].items()))
         print(f"golden scores: {[round(s, 4) for s in golden_scores]}")
     print(f"outputs in {args.out}")
 

@@ -1,5 +1,7 @@
 package io.vigil.pipelines;
 
+import org.apache.flink.metrics.MetricGroup;
+
 /**
  * Names of the counters every pipeline keeps, in the Flink metric group {@value #GROUP} with the
  * variable {@code <pipeline>}. Each is a plain Flink counter, visible in any metric reporter.
@@ -37,4 +39,9 @@ public final class PipelineMetrics {
     public static final String ANOMALIES = "anomalies";
 
     private PipelineMetrics() {}
+
+    /** The group a pipeline's operators register their counters in. */
+    public static MetricGroup group(MetricGroup operator, String pipeline) {
+        return operator.addGroup(GROUP).addGroup(PIPELINE, pipeline);
+    }
 }

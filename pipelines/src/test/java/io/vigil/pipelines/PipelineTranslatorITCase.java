@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vigil.pipelines.spec.PipelineParser;
+import io.vigil.pipelines.internal.TestPipelines;
 import io.vigil.pipelines.spec.PipelineSpec;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -34,26 +33,9 @@ class PipelineTranslatorITCase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final String PIPELINE =
-            """
-            name: tiny
-            source:
-              topics: [plant/+/data]
-              asset:
-                topic-segment: 1
-              channels: [a, b]
-            window:
-              length: 800ms
-              hop: 400ms
-              min-coverage: 0.5
-            model:
-              name: tiny-ae
-              batch-size: 4
-            """;
-
     @Test
     void scoresWindowsAndPublishesAnomaliesHealthAndDeadLetters() throws Exception {
-        PipelineSpec spec = PipelineParser.parse("tiny.yaml", PIPELINE, Path.of("."));
+        PipelineSpec spec = TestPipelines.tiny("");
         List<InboundMessage> input = new ArrayList<>();
         for (long ts = 0; ts < 1600; ts += 100) {
             // p1 sits on the card's mean: score 0. p2 is off by 2 std on a and 4 on b:
@@ -118,7 +100,7 @@ class PipelineTranslatorITCase {
 
     @Test
     void eventIdsAreTheSameWhenTheInputIsReplayed() throws Exception {
-        PipelineSpec spec = PipelineParser.parse("tiny.yaml", PIPELINE, Path.of("."));
+        PipelineSpec spec = TestPipelines.tiny("");
         List<String> first = anomalyIds(spec);
         assertThat(first).isNotEmpty();
         assertThat(anomalyIds(spec)).containsExactlyInAnyOrderElementsOf(first);

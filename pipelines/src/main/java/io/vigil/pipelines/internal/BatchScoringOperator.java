@@ -56,9 +56,7 @@ public final class BatchScoringOperator extends AbstractStreamOperator<ScoredWin
         scores = new double[batchSize];
         flushTimer = Long.MIN_VALUE;
         scored =
-                getMetricGroup()
-                        .addGroup(PipelineMetrics.GROUP)
-                        .addGroup(PipelineMetrics.PIPELINE, pipeline)
+                PipelineMetrics.group(getMetricGroup(), pipeline)
                         .counter(PipelineMetrics.WINDOWS_SCORED);
     }
 

@@ -49,6 +49,10 @@ public final class JsonReadingDecoder extends ProcessFunction<InboundMessage, Re
     private transient Counter messagesIn;
     private transient Counter deadLetters;
 
+    // Event time of the payload decode() just read: a field so the hot path allocates no result
+    // object and decode() can return the reason for a rejection instead.
+    private transient long timestamp;
+
     public JsonReadingDecoder(PipelineSpec spec) {
         this.pipeline = spec.name();
         this.topics = spec.source().topics();
@@ -69,11 +73,7 @@ public final class JsonReadingDecoder extends ProcessFunction<InboundMessage, Re
         for (int i = 0; i < fields.length; i++) {
             channelOfField.put(fields[i], i);
         }
-        MetricGroup metrics =
-                getRuntimeContext()
-                        .getMetricGroup()
-                        .addGroup(PipelineMetrics.GROUP)
-                        .addGroup(PipelineMetrics.PIPELINE, pipeline);
+        MetricGroup metrics = PipelineMetrics.group(getRuntimeContext().getMetricGroup(), pipeline);
         messagesIn = metrics.counter(PipelineMetrics.MESSAGES_IN);
         deadLetters = metrics.counter(PipelineMetrics.DEAD_LETTERS);
     }
@@ -112,9 +112,6 @@ public final class JsonReadingDecoder extends ProcessFunction<InboundMessage, Re
         }
         out.collect(new Reading(asset, timestamp, values));
     }
-
-    // Set by decode(); a field rather than a return value so decode() can report a reason instead.
-    private transient long timestamp;
 
     /**
      * Fills {@code values} and {@link #timestamp}; returns why the payload is rejected, or null.

@@ -69,11 +69,7 @@ public final class ResultEmitter
         health =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("health", AssetHealth.class));
-        MetricGroup metrics =
-                getRuntimeContext()
-                        .getMetricGroup()
-                        .addGroup(PipelineMetrics.GROUP)
-                        .addGroup(PipelineMetrics.PIPELINE, pipeline);
+        MetricGroup metrics = PipelineMetrics.group(getRuntimeContext().getMetricGroup(), pipeline);
         eventsOut = metrics.counter(PipelineMetrics.EVENTS_OUT);
         anomalies = metrics.counter(PipelineMetrics.ANOMALIES);
     }

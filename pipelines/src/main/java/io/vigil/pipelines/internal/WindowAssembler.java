@@ -66,11 +66,7 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
         state =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("window", AssetWindow.class));
-        MetricGroup metrics =
-                getRuntimeContext()
-                        .getMetricGroup()
-                        .addGroup(PipelineMetrics.GROUP)
-                        .addGroup(PipelineMetrics.PIPELINE, pipeline);
+        MetricGroup metrics = PipelineMetrics.group(getRuntimeContext().getMetricGroup(), pipeline);
         windowed = metrics.counter(PipelineMetrics.READINGS_WINDOWED);
         late = metrics.counter(PipelineMetrics.READINGS_LATE);
         skipped = metrics.counter(PipelineMetrics.WINDOWS_SKIPPED);

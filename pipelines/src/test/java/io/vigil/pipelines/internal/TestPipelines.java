@@ -5,12 +5,12 @@ import io.vigil.pipelines.spec.PipelineSpec;
 import java.nio.file.Path;
 
 /** Pipelines on the tiny test model (8 rows of 100 ms, channels a and b) for operator tests. */
-final class TestPipelines {
+public final class TestPipelines {
 
     private TestPipelines() {}
 
     /** An 800 ms window hopping every 400 ms; {@code extra} is appended to the YAML. */
-    static PipelineSpec tiny(String extra) {
+    public static PipelineSpec tiny(String extra) {
         return PipelineParser.parse(
                 "tiny.yaml",
                 """

@@ -17,9 +17,7 @@ import org.apache.flink.metrics.Counter;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
@@ -253,7 +251,11 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
         }
     }
 
-    private final class Callback implements MqttCallback {
+    private final class Callback extends MqttCallbacks {
+
+        Callback() {
+            super(LOG, connection.serverUrl());
+        }
 
         @Override
         public void messageArrived(String topic, MqttMessage message) throws Exception {
@@ -278,24 +280,5 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
             LOG.info("{} MQTT broker {}", reconnect ? "Reconnected to" : "Connected to", serverUri);
             subscribe();
         }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-            LOG.warn(
-                    "Disconnected from MQTT broker {}: {}",
-                    connection.serverUrl(),
-                    response.getReasonString());
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-            LOG.warn("MQTT error on {}: {}", connection.serverUrl(), exception.getMessage());
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {}
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {}
     }
 }

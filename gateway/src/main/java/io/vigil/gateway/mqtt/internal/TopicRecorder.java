@@ -9,6 +9,7 @@ import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.slf4j.LoggerFactory;
 
 /**
  * A plain MQTT subscriber that records what arrives on some topic filters, the way a dashboard
@@ -35,7 +36,7 @@ public final class TopicRecorder implements AutoCloseable {
         MqttAsyncClient client = PahoClients.client(config, clientId);
         TopicRecorder recorder = new TopicRecorder(client);
         client.setCallback(
-                new MqttCallbacks() {
+                new MqttCallbacks(LoggerFactory.getLogger(TopicRecorder.class), serverUrl) {
                     @Override
                     public void messageArrived(
                             String topic, org.eclipse.paho.mqttv5.common.MqttMessage message) {

@@ -10,8 +10,6 @@ import org.eclipse.paho.mqttv5.client.DisconnectedBufferOptions;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
@@ -57,7 +55,7 @@ public final class WindowedPublisher implements AutoCloseable {
         this.purpose = purpose;
         this.client = PahoClients.client(connection, clientId);
         this.completion = new Completion();
-        client.setCallback(new Callback());
+        client.setCallback(new MqttCallbacks(LOG, connection.serverUrl()));
         DisconnectedBufferOptions buffer = new DisconnectedBufferOptions();
         buffer.setBufferEnabled(true);
         buffer.setBufferSize(MAX_WINDOW);
@@ -204,36 +202,5 @@ public final class WindowedPublisher implements AutoCloseable {
             failure.compareAndSet(null, error);
             window.release();
         }
-    }
-
-    private final class Callback implements MqttCallback {
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-            LOG.warn(
-                    "Disconnected from MQTT broker {}: {}; reconnecting",
-                    connection.serverUrl(),
-                    response.getReasonString());
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-            LOG.warn("MQTT error on {}: {}", connection.serverUrl(), exception.getMessage());
-        }
-
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {}
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {}
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverUri) {
-            if (reconnect) {
-                LOG.info("Reconnected to MQTT broker {}", serverUri);
-            }
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {}
     }
 }
