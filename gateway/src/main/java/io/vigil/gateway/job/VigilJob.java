@@ -60,10 +60,7 @@ public final class VigilJob {
                         .sharedGroup(sharedGroup)
                         .build();
         SingleOutputStreamOperator<InboundMessage> messages =
-                env.fromSource(
-                                source,
-                                WatermarkStrategy.noWatermarks(),
-                                "mqtt: " + plant.serverUrl())
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt: plant")
                         .uid("mqtt-source");
         if (sharedGroup == null) {
             // A plain subscription gives every reader every message: one reader, or duplicates.
@@ -78,11 +75,11 @@ public final class VigilJob {
             plantSide = plantSide == null ? streams.plant() : plantSide.union(streams.plant());
         }
         results.sinkTo(new MqttSink(upstream, OutboundMessage.Destination.UPSTREAM))
-                .name("mqtt: results → " + upstream.serverUrl())
+                .name("mqtt: results")
                 .uid("mqtt-results-sink");
         plantSide
                 .sinkTo(new MqttSink(plant, OutboundMessage.Destination.PLANT))
-                .name("mqtt: dead letters → " + plant.serverUrl())
+                .name("mqtt: dead letters")
                 .uid("mqtt-plant-sink");
     }
 }
