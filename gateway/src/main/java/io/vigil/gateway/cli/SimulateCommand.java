@@ -85,6 +85,7 @@ final class SimulateCommand implements Callable<Integer> {
             PumpSimulator simulator =
                     new PumpSimulator(
                             assets, periodMillis, runMillis, 1_700_000_000_000L, seed, !healthy);
+            Files.createDirectories(export.toAbsolutePath().getParent());
             try (Writer out = new BufferedWriter(Files.newBufferedWriter(export))) {
                 long rows = CsvExport.write(simulator, steps, out);
                 System.out.printf("Wrote %d readings of %d pumps to %s%n", rows, assets, export);
