@@ -56,6 +56,102 @@ class MqttSourceITCase {
         }
     }
 
+    /**
+     * The broker goes away mid-stream and comes back: the readers reconnect and subscribe again by
+     * themselves, the job keeps running, and what is published after the restart arrives.
+     */
+    @Test
+    @Timeout(180)
+    void readersReconnectWhenTheBrokerRestarts(@TempDir Path dir) throws Exception {
+        try (Mosquitto mosquitto = Mosquitto.start(dir)) {
+            String run = UUID.randomUUID().toString();
+            String prefix = "it-" + run.substring(0, 8);
+            MqttConnectionConfig connection =
+                    MqttConnectionConfig.builder(mosquitto.url()).clientIdPrefix(prefix).build();
+            JobClient job = startCountingJob(connection, run);
+            try (TopicRecorder status =
+                    TopicRecorder.start(
+                            mosquitto.url(),
+                            prefix + "-status",
+                            List.of(SourceStatus.filter(prefix)),
+                            r -> {})) {
+                await().atMost(Duration.ofSeconds(60))
+                        .until(
+                                () ->
+                                        status.received().stream()
+                                                        .filter(
+                                                                r ->
+                                                                        r.payload()
+                                                                                .contains(
+                                                                                        "\"online\""))
+                                                        .count()
+                                                == 2);
+                publish(connection, prefix + "-before", 0, 1_000);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> CountingSink.distinct(run) == 1_000);
+            }
+
+            mosquitto.stop();
+            mosquitto.restart();
+
+            // Both readers come back online on their own (the broker lost their sessions).
+            try (TopicRecorder status =
+                    TopicRecorder.start(
+                            mosquitto.url(),
+                            prefix + "-status-2",
+                            List.of(SourceStatus.filter(prefix)),
+                            r -> {})) {
+                await().atMost(Duration.ofSeconds(90))
+                        .until(
+                                () ->
+                                        status.received().stream()
+                                                        .filter(
+                                                                r ->
+                                                                        r.payload()
+                                                                                .contains(
+                                                                                        "\"online\""))
+                                                        .count()
+                                                == 2);
+            }
+            publish(connection, prefix + "-after", 1_000, 2_000);
+            await().atMost(Duration.ofSeconds(30)).until(() -> CountingSink.distinct(run) == 2_000);
+            assertThat(job.getJobStatus().get())
+                    .isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
+            job.cancel().get();
+        }
+    }
+
+    private static JobClient startCountingJob(MqttConnectionConfig connection, String run)
+            throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        env.fromSource(
+                        MqttSource.builder()
+                                .connection(connection)
+                                .topics(List.of("load/+/data"))
+                                .qos(1)
+                                .queueCapacity(100)
+                                .build(),
+                        WatermarkStrategy.noWatermarks(),
+                        "mqtt")
+                .sinkTo(new CountingSink(run));
+        return env.executeAsync();
+    }
+
+    private static void publish(MqttConnectionConfig connection, String clientId, int from, int to)
+            throws Exception {
+        try (WindowedPublisher publisher = new WindowedPublisher(connection, clientId, "load")) {
+            for (int i = from; i < to; i++) {
+                publisher.publish(
+                        "load/d" + (i % 100) + "/data",
+                        ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8),
+                        1,
+                        false);
+            }
+            publisher.awaitAcknowledged();
+        }
+    }
+
     private static void assertLossless(String url) throws Exception {
         String run = UUID.randomUUID().toString();
         String prefix = "it-" + run.substring(0, 8);

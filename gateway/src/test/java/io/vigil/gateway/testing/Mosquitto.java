@@ -20,11 +20,12 @@ public final class Mosquitto implements AutoCloseable {
 
     private static final Path BINARY = Path.of("/usr/sbin/mosquitto");
 
-    private final Process process;
+    private final Path workDir;
     private final int port;
+    private Process process;
 
-    private Mosquitto(Process process, int port) {
-        this.process = process;
+    private Mosquitto(Path workDir, int port) {
+        this.workDir = workDir;
         this.port = port;
     }
 
@@ -39,11 +40,10 @@ public final class Mosquitto implements AutoCloseable {
             socket.bind(new InetSocketAddress("127.0.0.1", 0));
             port = socket.getLocalPort();
         }
-        Path config = workDir.resolve("mosquitto.conf");
         // max_queued_messages 0 lifts the 1 000-message limit per client: with it, a shared
-        // subscriber that falls behind a burst would lose the excess (see MqttSource).
+        // subscriber that falls behind a burst would lose the excess (see docs/mqtt.md).
         Files.writeString(
-                config,
+                workDir.resolve("mosquitto.conf"),
                 "listener "
                         + port
                         + " 127.0.0.1\n"
@@ -52,18 +52,39 @@ public final class Mosquitto implements AutoCloseable {
                         + "max_queued_messages 0\n"
                         + "log_dest stderr\n"
                         + "log_type error\n");
-        Process process =
-                new ProcessBuilder(BINARY.toString(), "-c", config.toString())
-                        .redirectErrorStream(true)
-                        .redirectOutput(workDir.resolve("mosquitto.log").toFile())
-                        .start();
-        Mosquitto mosquitto = new Mosquitto(process, port);
-        await().atMost(Duration.ofSeconds(10)).until(mosquitto::accepting);
+        Mosquitto mosquitto = new Mosquitto(workDir, port);
+        mosquitto.launch();
         return mosquitto;
     }
 
     public String url() {
         return "tcp://127.0.0.1:" + port;
+    }
+
+    /** Stops the broker, as a crash or a maintenance restart would. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !accepting());
+    }
+
+    /** Starts it again on the same port (without persistence: sessions and queues are gone). */
+    public void restart() throws IOException {
+        launch();
+    }
+
+    private void launch() throws IOException {
+        process =
+                new ProcessBuilder(
+                                BINARY.toString(),
+                                "-c",
+                                workDir.resolve("mosquitto.conf").toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(
+                                ProcessBuilder.Redirect.appendTo(
+                                        workDir.resolve("mosquitto.log").toFile()))
+                        .start();
+        await().atMost(Duration.ofSeconds(10)).until(this::accepting);
     }
 
     private boolean accepting() {
