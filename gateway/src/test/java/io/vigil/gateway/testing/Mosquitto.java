@@ -57,6 +57,10 @@ public final class Mosquitto implements AutoCloseable {
         return mosquitto;
     }
 
+    public int port() {
+        return port;
+    }
+
     public String url() {
         return "tcp://127.0.0.1:" + port;
     }
