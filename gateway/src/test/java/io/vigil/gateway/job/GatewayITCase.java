@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.gateway.config.GatewayConfig;
 import io.vigil.gateway.mqtt.MqttConnectionConfig;
-import io.vigil.gateway.mqtt.internal.SourceStatus;
 import io.vigil.gateway.mqtt.internal.TopicRecorder;
 import io.vigil.gateway.mqtt.internal.WindowedPublisher;
 import io.vigil.gateway.simulator.Fault;
 import io.vigil.gateway.simulator.PumpSimulator;
 import io.vigil.gateway.simulator.TelemetryPublisher;
 import io.vigil.gateway.testing.Mosquitto;
+import io.vigil.gateway.testing.ReaderStatus;
 import io.vigil.gateway.testing.ResultSchema;
 import io.vigil.pipelines.PipelineMetrics;
 import io.vigil.pipelines.spec.PipelineSpec;
@@ -110,28 +110,8 @@ class GatewayITCase {
                                 gateway.plantUrl(),
                                 prefix + "-dead-letters",
                                 List.of("vigil/dead-letter/#"),
-                                r -> {});
-                TopicRecorder status =
-                        TopicRecorder.start(
-                                gateway.plantUrl(),
-                                prefix + "-status",
-                                List.of(SourceStatus.filter(prefix)),
                                 r -> {})) {
-            await().atMost(Duration.ofSeconds(60))
-                    .untilAsserted(
-                            () ->
-                                    assertThat(status.received())
-                                            .filteredOn(r -> r.payload().contains("\"online\""))
-                                            .extracting(TopicRecorder.Received::topic)
-                                            .containsExactlyInAnyOrderElementsOf(
-                                                    readers.stream()
-                                                            .map(
-                                                                    r ->
-                                                                            "vigil/status/"
-                                                                                    + prefix
-                                                                                    + "/"
-                                                                                    + r)
-                                                            .toList()));
+            ReaderStatus.awaitOnline(gateway.plantUrl(), prefix, readers, Duration.ofSeconds(60));
 
             // Two simulated minutes of five pumps, as fast as the broker takes them.
             long start = Instant.now().minusSeconds(600).toEpochMilli();

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vigil.gateway.broker.EmbeddedBroker;
-import io.vigil.gateway.mqtt.internal.SourceStatus;
 import io.vigil.gateway.mqtt.internal.TopicRecorder;
 import io.vigil.gateway.mqtt.internal.WindowedPublisher;
 import io.vigil.gateway.testing.CuttableLink;
 import io.vigil.gateway.testing.Mosquitto;
+import io.vigil.gateway.testing.ReaderStatus;
 import io.vigil.pipelines.InboundMessage;
 import io.vigil.pipelines.OutboundMessage;
 import java.nio.charset.StandardCharsets;
@@ -60,23 +60,11 @@ class MqttSinkITCase {
                     .sinkTo(new MqttSink(upstreamConnection, OutboundMessage.Destination.UPSTREAM));
             JobClient job = env.executeAsync();
 
-            try (TopicRecorder status =
-                            TopicRecorder.start(
-                                    plant.url(),
-                                    "it-sink-status",
-                                    List.of(SourceStatus.filter("it-sink")),
-                                    r -> {});
-                    TopicRecorder results =
-                            TopicRecorder.start(
-                                    upstream.url(),
-                                    "it-sink-dashboard",
-                                    List.of("out/#"),
-                                    r -> {})) {
-                await().atMost(Duration.ofSeconds(60))
-                        .until(
-                                () ->
-                                        status.received().stream()
-                                                .anyMatch(r -> r.payload().contains("\"online\"")));
+            try (TopicRecorder results =
+                    TopicRecorder.start(
+                            upstream.url(), "it-sink-dashboard", List.of("out/#"), r -> {})) {
+                ReaderStatus.awaitOnline(
+                        plant.url(), "it-sink", List.of("source-0"), Duration.ofSeconds(60));
                 publish(plantConnection, 0, 300);
                 await().atMost(Duration.ofSeconds(30)).until(() -> distinct(results) == 300);
 

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vigil.gateway.broker.EmbeddedBroker;
-import io.vigil.gateway.mqtt.internal.SourceStatus;
-import io.vigil.gateway.mqtt.internal.TopicRecorder;
 import io.vigil.gateway.mqtt.internal.WindowedPublisher;
 import io.vigil.gateway.testing.CountingSink;
 import io.vigil.gateway.testing.Mosquitto;
+import io.vigil.gateway.testing.ReaderStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MqttSourceITCase {
 
     private static final int MESSAGES = 40_000;
+    private static final List<String> READERS = List.of("source-0", "source-1");
 
     @RegisterExtension
     static final MiniClusterExtension CLUSTER =
@@ -69,50 +69,15 @@ class MqttSourceITCase {
             MqttConnectionConfig connection =
                     MqttConnectionConfig.builder(mosquitto.url()).clientIdPrefix(prefix).build();
             JobClient job = startCountingJob(connection, run);
-            try (TopicRecorder status =
-                    TopicRecorder.start(
-                            mosquitto.url(),
-                            prefix + "-status",
-                            List.of(SourceStatus.filter(prefix)),
-                            r -> {})) {
-                await().atMost(Duration.ofSeconds(60))
-                        .until(
-                                () ->
-                                        status.received().stream()
-                                                        .filter(
-                                                                r ->
-                                                                        r.payload()
-                                                                                .contains(
-                                                                                        "\"online\""))
-                                                        .count()
-                                                == 2);
-                publish(connection, prefix + "-before", 0, 1_000);
-                await().atMost(Duration.ofSeconds(30))
-                        .until(() -> CountingSink.distinct(run) == 1_000);
-            }
+            ReaderStatus.awaitOnline(mosquitto.url(), prefix, READERS, Duration.ofSeconds(60));
+            publish(connection, prefix + "-before", 0, 1_000);
+            await().atMost(Duration.ofSeconds(30)).until(() -> CountingSink.distinct(run) == 1_000);
 
             mosquitto.stop();
             mosquitto.restart();
 
             // Both readers come back online on their own (the broker lost their sessions).
-            try (TopicRecorder status =
-                    TopicRecorder.start(
-                            mosquitto.url(),
-                            prefix + "-status-2",
-                            List.of(SourceStatus.filter(prefix)),
-                            r -> {})) {
-                await().atMost(Duration.ofSeconds(90))
-                        .until(
-                                () ->
-                                        status.received().stream()
-                                                        .filter(
-                                                                r ->
-                                                                        r.payload()
-                                                                                .contains(
-                                                                                        "\"online\""))
-                                                        .count()
-                                                == 2);
-            }
+            ReaderStatus.awaitOnline(mosquitto.url(), prefix, READERS, Duration.ofSeconds(90));
             publish(connection, prefix + "-after", 1_000, 2_000);
             await().atMost(Duration.ofSeconds(30)).until(() -> CountingSink.distinct(run) == 2_000);
             assertThat(job.getJobStatus().get())
@@ -138,7 +103,10 @@ class MqttSourceITCase {
         return env.executeAsync();
     }
 
-    private static void publish(MqttConnectionConfig connection, String clientId, int from, int to)
+    /**
+     * Publishes messages {@code from} to {@code to} at QoS 1; returns how many were acknowledged.
+     */
+    private static long publish(MqttConnectionConfig connection, String clientId, int from, int to)
             throws Exception {
         try (WindowedPublisher publisher = new WindowedPublisher(connection, clientId, "load")) {
             for (int i = from; i < to; i++) {
@@ -149,6 +117,7 @@ class MqttSourceITCase {
                         false);
             }
             publisher.awaitAcknowledged();
+            return publisher.acknowledged();
         }
     }
 
@@ -157,42 +126,10 @@ class MqttSourceITCase {
         String prefix = "it-" + run.substring(0, 8);
         MqttConnectionConfig connection =
                 MqttConnectionConfig.builder(url).clientIdPrefix(prefix).build();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        env.fromSource(
-                        MqttSource.builder()
-                                .connection(connection)
-                                .topics(List.of("load/+/data"))
-                                .qos(1)
-                                .queueCapacity(100)
-                                .build(),
-                        WatermarkStrategy.noWatermarks(),
-                        "mqtt")
-                .sinkTo(new CountingSink(run));
-        JobClient job = env.executeAsync();
-        try (TopicRecorder status =
-                TopicRecorder.start(
-                        url, prefix + "-status", List.of(SourceStatus.filter(prefix)), r -> {})) {
-            await().atMost(Duration.ofSeconds(60))
-                    .until(
-                            () ->
-                                    status.received().stream()
-                                                    .filter(r -> r.payload().contains("\"online\""))
-                                                    .count()
-                                            == 2);
-
-            try (WindowedPublisher publisher =
-                    new WindowedPublisher(connection, prefix + "-publisher", "load")) {
-                for (int i = 0; i < MESSAGES; i++) {
-                    publisher.publish(
-                            "load/d" + (i % 100) + "/data",
-                            ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8),
-                            1,
-                            false);
-                }
-                publisher.awaitAcknowledged();
-                assertThat(publisher.acknowledged()).isEqualTo(MESSAGES);
-            }
+        JobClient job = startCountingJob(connection, run);
+        try {
+            ReaderStatus.awaitOnline(url, prefix, READERS, Duration.ofSeconds(60));
+            assertThat(publish(connection, prefix + "-publisher", 0, MESSAGES)).isEqualTo(MESSAGES);
             await().atMost(Duration.ofSeconds(90))
                     .until(() -> CountingSink.distinct(run) == MESSAGES);
             assertThat(CountingSink.total(run)).isGreaterThanOrEqualTo(MESSAGES);
