@@ -11,24 +11,34 @@ package io.vigil.models;
  * blamed for them. The window score reduces the scaled errors as the card says (mean or max). The
  * training script computes the same, and the card's threshold is in these units. Not thread-safe
  * (it reuses its buffers).
+ *
+ * <p>{@link WindowScorer#open} picks this scorer for cards whose task is {@code reconstruction}.
  */
-public final class AnomalyScorer implements AutoCloseable {
+public final class AnomalyScorer implements WindowScorer {
 
     private final OnnxModel model;
-    private final float[] mean;
-    private final float[] inverseStd;
+    private final WindowNormalizer normalizer;
     private final float[] inverseErrorScale;
-    private float[] normalized = new float[0];
 
+    /**
+     * Scores with {@code model}, which this scorer now owns and closes.
+     *
+     * @throws IllegalArgumentException if the model's task is {@code rul}: its output is not a
+     *     reconstruction (use {@link WindowScorer#open} or {@link RulPredictor}); the model is
+     *     closed first
+     */
     public AnomalyScorer(OnnxModel model) {
-        this.model = model;
         ModelCard card = model.card();
-        this.mean = card.mean();
-        float[] std = card.std();
-        this.inverseStd = new float[std.length];
-        for (int c = 0; c < std.length; c++) {
-            inverseStd[c] = 1f / std[c];
+        if (ModelCard.RUL.equals(card.task())) {
+            model.close();
+            throw new IllegalArgumentException(
+                    "Model '"
+                            + card.name()
+                            + "' has task 'rul', which AnomalyScorer cannot score; open it with"
+                            + " WindowScorer.open or RulPredictor.");
         }
+        this.model = model;
+        this.normalizer = new WindowNormalizer(card);
         float[] errorScale = card.errorScale();
         this.inverseErrorScale = new float[errorScale.length];
         for (int c = 0; c < errorScale.length; c++) {
@@ -36,6 +46,7 @@ public final class AnomalyScorer implements AutoCloseable {
         }
     }
 
+    @Override
     public ModelCard card() {
         return model.card();
     }
@@ -45,17 +56,11 @@ public final class AnomalyScorer implements AutoCloseable {
      * time-major ({@code [t][channel]}); writes {@code batch * channels} scaled channel errors into
      * {@code channelErrors} and one score per window into {@code scores}.
      */
+    @Override
     public void score(float[] windows, int batch, float[] channelErrors, double[] scores) {
         ModelCard card = model.card();
         int channels = card.channelCount();
-        int size = batch * card.windowSize();
-        if (normalized.length < size) {
-            normalized = new float[size];
-        }
-        for (int i = 0; i < size; i++) {
-            int c = i % channels;
-            normalized[i] = (windows[i] - mean[c]) * inverseStd[c];
-        }
+        float[] normalized = normalizer.normalize(windows, batch);
         float[] reconstruction = model.run(normalized, batch);
         channelErrors(
                 normalized, reconstruction, batch, card.windowLength(), channels, channelErrors);

@@ -6,12 +6,25 @@ import java.util.Objects;
 
 /**
  * What Vigil needs to know about a shipped model, read from its {@code card.json}: the tensor
- * contract, the channels in input order, the normalization the model was trained with and its
- * calibrated threshold.
+ * contract, the channels in input order, the normalization the model was trained with, and what its
+ * score means.
+ *
+ * <p>The {@link #task() task} says what the output is and which {@link WindowScorer} runs it:
+ *
+ * <ul>
+ *   <li>{@value #RECONSTRUCTION}: an autoencoder whose output has the input's shape; the score is
+ *       the scaled reconstruction error ({@link AnomalyScorer}), {@code threshold} is required and
+ *       {@code errorScale} and {@code scoreReduction} apply;
+ *   <li>{@value #RUL}: a regressor that predicts the remaining useful life, output {@code [batch,
+ *       1]} or {@code [batch]}; the score is that prediction in {@link #unit()}, clamped to {@code
+ *       [0, rulCap]} ({@link RulPredictor}); {@code threshold} is optional ({@code NaN} when
+ *       absent) and the anomaly-only fields are unused.
+ * </ul>
  *
  * @param name model name, also its folder name under {@code models/zoo}
  * @param version model version, reported in every result event
- * @param task what the output means; {@code reconstruction} for the anomaly autoencoders
+ * @param task what the output means: {@value #RECONSTRUCTION} or {@value #RUL}; a card with another
+ *     task still loads, but {@link WindowScorer#open} refuses it
  * @param inputName name of the ONNX input
  * @param outputName name of the ONNX output
  * @param windowLength time steps per window (input dimension 1)
@@ -19,10 +32,17 @@ import java.util.Objects;
  * @param samplePeriodMillis the sample period the model was trained at
  * @param mean per-channel mean subtracted before the model
  * @param std per-channel standard deviation divided by before the model
- * @param threshold the anomaly threshold calibrated on normal data
+ * @param threshold the anomaly threshold calibrated on normal data; required unless the task is
+ *     {@value #RUL}, where it is an optional RUL in {@link #unit()} (lower is worse) and {@code
+ *     NaN} when the card gives none
  * @param errorScale per-channel typical healthy error; a channel's error is divided by it, so 1.0
- *     means "as usual" whatever the channel's noise
+ *     means "as usual" whatever the channel's noise (all 1 when the card gives none)
  * @param scoreReduction how the scaled channel errors become the window score
+ * @param rulCap the largest RUL the model predicts (training targets were capped there), the upper
+ *     clamp of its predictions; {@code NaN} when absent, and only a {@value #RUL} card may give one
+ * @param unit the unit of the score: for {@value #RUL} the unit of the remaining useful life
+ *     ({@code "cycles"} unless the card says otherwise); empty for {@value #RECONSTRUCTION}, whose
+ *     score has none, unless the card says otherwise
  */
 public record ModelCard(
         String name,
@@ -37,8 +57,19 @@ public record ModelCard(
         float[] std,
         double threshold,
         float[] errorScale,
-        ScoreReduction scoreReduction)
+        ScoreReduction scoreReduction,
+        double rulCap,
+        String unit)
         implements Serializable {
+
+    /** The task of an anomaly autoencoder, scored by {@link AnomalyScorer}. */
+    public static final String RECONSTRUCTION = "reconstruction";
+
+    /** The task of a remaining-useful-life regressor, scored by {@link RulPredictor}. */
+    public static final String RUL = "rul";
+
+    /** The unit of a {@value #RUL} card that names none. */
+    public static final String DEFAULT_RUL_UNIT = "cycles";
 
     /** How a window's scaled channel errors become its score. */
     public enum ScoreReduction {
@@ -92,9 +123,70 @@ public record ModelCard(
             }
         }
         Objects.requireNonNull(scoreReduction, "scoreReduction must not be null.");
+        if (!RUL.equals(task) && Double.isNaN(threshold)) {
+            throw new IllegalArgumentException(
+                    "threshold is required for task '" + task + "', got NaN.");
+        }
+        if (!Double.isNaN(rulCap)) {
+            if (!RUL.equals(task)) {
+                throw new IllegalArgumentException(
+                        "rul_cap is only for task '" + RUL + "', got task '" + task + "'.");
+            }
+            if (!(rulCap > 0) || Double.isInfinite(rulCap)) {
+                throw new IllegalArgumentException(
+                        "rul_cap must be positive and finite, got " + rulCap + ".");
+            }
+        }
+        Objects.requireNonNull(unit, "unit must not be null.");
         mean = mean.clone();
         std = std.clone();
         errorScale = errorScale.clone();
+    }
+
+    /**
+     * A card without the RUL fields, as cards were before {@value #RUL} models: no {@code rulCap}
+     * ({@code NaN}) and the default unit for the task.
+     */
+    public ModelCard(
+            String name,
+            String version,
+            String task,
+            String inputName,
+            String outputName,
+            int windowLength,
+            List<String> channels,
+            long samplePeriodMillis,
+            float[] mean,
+            float[] std,
+            double threshold,
+            float[] errorScale,
+            ScoreReduction scoreReduction) {
+        this(
+                name,
+                version,
+                task,
+                inputName,
+                outputName,
+                windowLength,
+                channels,
+                samplePeriodMillis,
+                mean,
+                std,
+                threshold,
+                errorScale,
+                scoreReduction,
+                Double.NaN,
+                defaultUnit(task));
+    }
+
+    /** The unit a card of {@code task} has when it names none. */
+    static String defaultUnit(String task) {
+        return RUL.equals(task) ? DEFAULT_RUL_UNIT : "";
+    }
+
+    /** Whether the card gives a {@link #rulCap()}. */
+    public boolean hasRulCap() {
+        return !Double.isNaN(rulCap);
     }
 
     /** Number of channels (input dimension 2). */

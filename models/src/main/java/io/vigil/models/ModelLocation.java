@@ -117,6 +117,11 @@ public final class ModelLocation implements Serializable {
         }
     }
 
+    /** The card file, for messages: its path, or the shipped model's name and file. */
+    String cardFile() {
+        return describe("card.json");
+    }
+
     private String describe(String file) {
         return directory != null
                 ? Path.of(directory, file).toString()
@@ -152,20 +157,80 @@ public final class ModelLocation implements Serializable {
             errorScale = floats(card.get("error_scale"));
         }
         String reduction = card.path("score_reduction").asText("mean");
+        String task = required(card, "task").asText();
+        JsonNode output = required(card, "output");
+        if (output.hasNonNull("shape")) {
+            checkOutputShape(task, shape, output.get("shape"));
+        }
+        boolean rul = ModelCard.RUL.equals(task);
+        double threshold =
+                rul && !card.hasNonNull("threshold")
+                        ? Double.NaN
+                        : required(card, "threshold").asDouble();
+        double rulCap =
+                card.hasNonNull("rul_cap") ? number(card.get("rul_cap"), "rul_cap") : Double.NaN;
+        String unit = ModelCard.defaultUnit(task);
+        if (card.hasNonNull("unit")) {
+            JsonNode node = card.get("unit");
+            if (!node.isTextual() || node.asText().isBlank()) {
+                throw new IllegalArgumentException(
+                        "unit must be a non-empty string such as \"cycles\", got " + node);
+            }
+            unit = node.asText();
+        }
         return new ModelCard(
                 required(card, "name").asText(),
                 required(card, "version").asText(),
-                required(card, "task").asText(),
+                task,
                 required(input, "name").asText(),
-                required(required(card, "output"), "name").asText(),
+                required(output, "name").asText(),
                 shape.get(1).asInt(),
                 channels,
                 required(card, "sample_period_ms").asLong(),
                 floats(required(normalization, "mean")),
                 floats(required(normalization, "std")),
-                required(card, "threshold").asDouble(),
+                threshold,
                 errorScale,
-                ModelCard.ScoreReduction.valueOf(reduction.toUpperCase(java.util.Locale.ROOT)));
+                ModelCard.ScoreReduction.valueOf(reduction.toUpperCase(java.util.Locale.ROOT)),
+                rulCap,
+                unit);
+    }
+
+    /**
+     * The card's output shape must fit its task; a task Vigil does not know is left to {@link
+     * WindowScorer#open}, which names the tasks it supports.
+     */
+    private static void checkOutputShape(String task, JsonNode inputShape, JsonNode outputShape) {
+        if (ModelCard.RECONSTRUCTION.equals(task)) {
+            boolean matches = outputShape.isArray() && outputShape.size() == inputShape.size();
+            for (int i = 1; matches && i < outputShape.size(); i++) {
+                matches = outputShape.get(i).asLong() == inputShape.get(i).asLong();
+            }
+            if (!matches) {
+                throw new IllegalArgumentException(
+                        "output.shape of a 'reconstruction' model must be the input's shape "
+                                + inputShape
+                                + ", got "
+                                + outputShape);
+            }
+        } else if (ModelCard.RUL.equals(task)) {
+            boolean matches =
+                    outputShape.isArray()
+                            && (outputShape.size() == 1
+                                    || outputShape.size() == 2 && outputShape.get(1).asLong() == 1);
+            if (!matches) {
+                throw new IllegalArgumentException(
+                        "output.shape of a 'rul' model must be [batch, 1] or [batch], got "
+                                + outputShape);
+            }
+        }
+    }
+
+    private static double number(JsonNode value, String key) {
+        if (!value.isNumber()) {
+            throw new IllegalArgumentException(key + " must be a number, got " + value);
+        }
+        return value.asDouble();
     }
 
     private static JsonNode required(JsonNode node, String key) {

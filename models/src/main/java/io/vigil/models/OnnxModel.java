@@ -40,7 +40,11 @@ public final class OnnxModel implements AutoCloseable {
      * Flink parallelism, and one intra-op thread per task keeps the cores for the rest of the job.
      */
     public static OnnxModel open(ModelLocation location) {
-        ModelCard card = location.loadCard();
+        return open(location, location.loadCard());
+    }
+
+    /** Loads the model at {@code location} whose card, already read from there, is {@code card}. */
+    static OnnxModel open(ModelLocation location, ModelCard card) {
         byte[] onnx = location.loadOnnx();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
@@ -66,8 +70,9 @@ public final class OnnxModel implements AutoCloseable {
 
     /**
      * Runs the model on {@code batch} windows stored back to back in {@code windows} (each {@link
-     * ModelCard#windowSize()} floats, already normalized) and returns the output, flattened the
-     * same way.
+     * ModelCard#windowSize()} floats, already normalized) and returns the output, flattened: for a
+     * {@code reconstruction} model {@code batch * windowSize()} floats in the input's layout, for a
+     * {@code rul} model one float per window.
      */
     public float[] run(float[] windows, int batch) {
         int size = batch * card.windowSize();
@@ -87,8 +92,25 @@ public final class OnnxModel implements AutoCloseable {
         try (OnnxTensor tensor = OnnxTensor.createTensor(environment, buffer, shape);
                 OrtSession.Result result = session.run(Map.of(card.inputName(), tensor))) {
             OnnxTensor output = (OnnxTensor) result.get(card.outputName()).orElseThrow();
-            float[] values = new float[size];
-            output.getFloatBuffer().get(values);
+            FloatBuffer flat = output.getFloatBuffer();
+            int expected = outputSize(batch);
+            if (flat.remaining() != expected) {
+                // The load-time check cannot see dimensions the graph leaves symbolic.
+                throw new IllegalStateException(
+                        "Model '"
+                                + card.name()
+                                + "' returned "
+                                + flat.remaining()
+                                + " floats for a batch of "
+                                + batch
+                                + ", expected "
+                                + expected
+                                + " for task '"
+                                + card.task()
+                                + "'.");
+            }
+            float[] values = new float[expected];
+            flat.get(values);
             return values;
         } catch (OrtException e) {
             throw new IllegalStateException(
@@ -115,10 +137,63 @@ public final class OnnxModel implements AutoCloseable {
         return input;
     }
 
+    /** Floats the model returns for {@code batch} windows. */
+    private int outputSize(int batch) {
+        return ModelCard.RUL.equals(card.task()) ? batch : batch * card.windowSize();
+    }
+
     private static void check(ModelCard card, OrtSession session) throws OrtException {
         long[] expected = {-1, card.windowLength(), card.channelCount()};
         checkTensor(card, "input", session.getInputInfo(), card.inputName(), expected);
         checkTensor(card, "output", session.getOutputInfo(), card.outputName(), null);
+        if (session.getOutputInfo().get(card.outputName()).getInfo() instanceof TensorInfo output) {
+            checkOutputShape(card, output.getShape());
+        }
+    }
+
+    /**
+     * The output must fit the card's task. A dimension the graph leaves symbolic (-1) passes here
+     * and is checked on every {@link #run}. A task Vigil does not know is left to {@link
+     * WindowScorer#open}, which names the tasks it supports.
+     */
+    private static void checkOutputShape(ModelCard card, long[] shape) {
+        String rule;
+        boolean matches;
+        if (ModelCard.RECONSTRUCTION.equals(card.task())) {
+            rule =
+                    "its input's shape [batch, "
+                            + card.windowLength()
+                            + ", "
+                            + card.channelCount()
+                            + "]";
+            matches =
+                    shape.length == 3
+                            && fits(shape[1], card.windowLength())
+                            && fits(shape[2], card.channelCount());
+        } else if (ModelCard.RUL.equals(card.task())) {
+            rule = "[batch, 1] or [batch]";
+            matches = shape.length == 1 || shape.length == 2 && fits(shape[1], 1);
+        } else {
+            return;
+        }
+        if (!matches) {
+            throw new ModelLoadException(
+                    "Model '"
+                            + card.name()
+                            + "' output '"
+                            + card.outputName()
+                            + "' has shape "
+                            + Arrays.toString(shape)
+                            + " but a '"
+                            + card.task()
+                            + "' model must output "
+                            + rule
+                            + ".");
+        }
+    }
+
+    private static boolean fits(long dimension, long expected) {
+        return dimension == expected || dimension == -1;
     }
 
     private static void checkTensor(

@@ -82,4 +82,14 @@ class AnomalyScorerTest {
         assertThat(errors).containsExactly(new float[] {2f, 1f}, within(1e-5f));
         assertThat(scores[0]).isCloseTo(2.0, within(1e-5));
     }
+
+    @Test
+    void refusesARulModel() {
+        OnnxModel model = OnnxModel.open(ModelLocation.shipped("tiny-rul"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AnomalyScorer(model))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "Model 'tiny-rul' has task 'rul', which AnomalyScorer cannot score; open it"
+                                + " with WindowScorer.open or RulPredictor.");
+    }
 }

@@ -68,4 +68,90 @@ class ModelLocationTest {
                 .hasMessageContaining(
                         "input 'window' has shape [-1, 8, 2] but its card says [batch, 16, 2]");
     }
+
+    @Test
+    void readsTheRulFieldsOfARulCard() {
+        ModelCard card = ModelLocation.shipped("tiny-rul").loadCard();
+        assertThat(card.task()).isEqualTo("rul");
+        assertThat(card.outputName()).isEqualTo("rul");
+        assertThat(card.rulCap()).isEqualTo(125.0);
+        assertThat(card.unit()).isEqualTo("cycles");
+        assertThat(card.threshold()).isNaN();
+        assertThat(card.errorScale()).containsExactly(1f, 1f);
+    }
+
+    @Test
+    void anomalyCardsLoadAsBefore() {
+        ModelCard tiny = ModelLocation.shipped("tiny-ae").loadCard();
+        assertThat(tiny.rulCap()).isNaN();
+        assertThat(tiny.unit()).isEmpty();
+        ModelCard pump = ModelLocation.shipped("pump-transformer").loadCard();
+        assertThat(pump.task()).isEqualTo("reconstruction");
+        assertThat(pump.threshold()).isGreaterThan(0);
+        assertThat(pump.scoreReduction()).isEqualTo(ModelCard.ScoreReduction.MEAN);
+        assertThat(pump.hasRulCap()).isFalse();
+    }
+
+    @Test
+    void rulCardWithoutCapOrUnitCountsCycles(@TempDir Path dir) throws Exception {
+        String card =
+                TestModels.card("tiny-rul")
+                        .replace(", \"rul_cap\": 125.0, \"unit\": \"cycles\"", "");
+        ModelCard loaded = TestModels.write(dir, card, "tiny-rul").loadCard();
+        assertThat(loaded.hasRulCap()).isFalse();
+        assertThat(loaded.unit()).isEqualTo("cycles");
+    }
+
+    @Test
+    void reconstructionCardStillNeedsAThreshold(@TempDir Path dir) throws Exception {
+        String card = TestModels.card("tiny-ae").replace(", \"threshold\": 1.0", "");
+        ModelLocation location = TestModels.write(dir, card, "tiny-ae");
+        assertThatThrownBy(location::loadCard)
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessage(
+                        dir.resolve("card.json")
+                                + " is not a valid model card: missing key 'threshold'");
+    }
+
+    @Test
+    void capThatIsNotANumberIsRejected(@TempDir Path dir) throws Exception {
+        String card = TestModels.card("tiny-rul").replace("125.0", "\"125\"");
+        ModelLocation location = TestModels.write(dir, card, "tiny-rul");
+        assertThatThrownBy(location::loadCard)
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessage(
+                        dir.resolve("card.json")
+                                + " is not a valid model card: rul_cap must be a number, got"
+                                + " \"125\"");
+    }
+
+    @Test
+    void capOnAReconstructionCardIsRejected(@TempDir Path dir) throws Exception {
+        String card =
+                TestModels.card("tiny-ae")
+                        .replace("\"threshold\": 1.0", "\"threshold\": 1.0, \"rul_cap\": 125");
+        ModelLocation location = TestModels.write(dir, card, "tiny-ae");
+        assertThatThrownBy(location::loadCard)
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessage(
+                        dir.resolve("card.json")
+                                + " is not a valid model card: rul_cap is only for task 'rul', got"
+                                + " task 'reconstruction'.");
+    }
+
+    @Test
+    void reconstructionCardWhoseOutputIsNotTheWindowIsRejected(@TempDir Path dir) throws Exception {
+        String card =
+                TestModels.card("tiny-ae")
+                        .replace(
+                                "\"output\": {\"name\": \"reconstruction\", \"shape\": [-1, 8, 2]}",
+                                "\"output\": {\"name\": \"reconstruction\", \"shape\": [-1, 1]}");
+        ModelLocation location = TestModels.write(dir, card, "tiny-ae");
+        assertThatThrownBy(location::loadCard)
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessage(
+                        dir.resolve("card.json")
+                                + " is not a valid model card: output.shape of a 'reconstruction'"
+                                + " model must be the input's shape [-1,8,2], got [-1,1]");
+    }
 }

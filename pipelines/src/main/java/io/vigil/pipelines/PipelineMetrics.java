@@ -17,6 +17,9 @@ public final class PipelineMetrics {
     /** Messages on the pipeline's topics. */
     public static final String MESSAGES_IN = "messagesIn";
 
+    /** Values no channel of the pipeline uses (unused Sparkplug metrics or topic channels). */
+    public static final String VALUES_UNUSED = "valuesUnused";
+
     /** Readings decoded and taken into a window. */
     public static final String READINGS_WINDOWED = "readingsWindowed";
 
@@ -29,14 +32,17 @@ public final class PipelineMetrics {
     /** Windows scored by the model. */
     public static final String WINDOWS_SCORED = "windowsScored";
 
-    /** Windows skipped because too few of their rows held a reading. */
+    /** Windows skipped: too few rows held readings, or a gap the missing policy could not fill. */
     public static final String WINDOWS_SKIPPED = "windowsSkipped";
 
-    /** Result events published (anomaly events and health messages). */
+    /** Result messages published (events, health messages and scores). */
     public static final String EVENTS_OUT = "eventsOut";
 
-    /** Anomaly events among them. */
+    /** Alarms raised (anomaly or maintenance-due episodes begun). */
     public static final String ANOMALIES = "anomalies";
+
+    /** Result messages held back by an output's rate limit. */
+    public static final String RATE_LIMITED = "rateLimited";
 
     private PipelineMetrics() {}
 

@@ -1,14 +1,15 @@
 package io.vigil.pipelines;
 
+import io.vigil.models.ModelCard;
 import io.vigil.pipelines.internal.BatchScoringOperator;
-import io.vigil.pipelines.internal.JsonReadingDecoder;
 import io.vigil.pipelines.internal.Reading;
+import io.vigil.pipelines.internal.ReadingDecoder;
+import io.vigil.pipelines.internal.ReadingWatermarks;
 import io.vigil.pipelines.internal.ResultEmitter;
 import io.vigil.pipelines.internal.ScoredWindow;
 import io.vigil.pipelines.internal.WindowAssembler;
-import io.vigil.pipelines.internal.WindowTensor;
 import io.vigil.pipelines.spec.PipelineSpec;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -19,13 +20,17 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * Builds the Flink graph of one pipeline, top to bottom:
  *
  * <pre>
- * messages → decode → event time → keyBy(asset) → window → score (batched ONNX) → results
- *               ↘ dead letters            ↘ late readings
+ * messages → on its topics → keyBy(topic or Sparkplug node) → decode → event time
+ *          → keyBy(asset) → window → score (batched ONNX) → detect and publish
+ *                 ↘ dead letters, rebirth requests      ↘ late readings
  * </pre>
  *
- * Every operator has a readable name and a stable uid derived from the pipeline name, so state
- * survives restarts and edits that leave an operator unchanged. The translator never reads YAML: it
- * gets a checked {@link PipelineSpec}.
+ * Every operator has a readable name and a uid derived from the pipeline name and from the settings
+ * its state depends on. An edit that leaves an operator's state layout alone (a threshold, a topic,
+ * a rate limit) keeps its uid, so a restart from a savepoint keeps its windows and calibrated
+ * thresholds; an edit that changes it (the channels, the window, the model) gives a new uid and
+ * that operator starts empty. The translator never reads YAML: it gets a checked {@link
+ * PipelineSpec}.
  */
 public final class PipelineTranslator {
 
@@ -35,31 +40,36 @@ public final class PipelineTranslator {
     public static PipelineStreams translate(
             PipelineSpec spec, DataStream<InboundMessage> messages) {
         String p = spec.name();
+        PipelineSpec.Source source = spec.source();
+
+        SingleOutputStreamOperator<InboundMessage> mine =
+                messages.filter(new OnTopics(source.filters()))
+                        .name(p + ": topics")
+                        .uid(p + "-topics");
 
         SingleOutputStreamOperator<Reading> readings =
-                messages.process(new JsonReadingDecoder(spec))
-                        .name(p + ": decode")
-                        .uid(p + "-decode");
+                mine.keyBy(new PartitionKey(source.format()))
+                        .process(new ReadingDecoder(spec))
+                        .name(p + ": decode " + source.format().yaml())
+                        .uid(p + "-decode-" + source.format().yaml());
 
         SingleOutputStreamOperator<Reading> timed =
                 readings.assignTimestampsAndWatermarks(
-                                WatermarkStrategy.<Reading>forBoundedOutOfOrderness(
-                                                spec.time().maxOutOfOrderness())
-                                        .withTimestampAssigner(
-                                                (reading, ignored) -> reading.timestamp())
-                                        .withIdleness(spec.time().idleTimeout()))
+                                ReadingWatermarks.strategy(
+                                        spec.time().maxOutOfOrderness(), spec.time().idleTimeout()))
                         .name(p + ": event time")
                         .uid(p + "-event-time");
 
-        SingleOutputStreamOperator<WindowTensor> windows =
+        SingleOutputStreamOperator<ModelInput> windows =
                 timed.keyBy(Reading::asset)
                         .process(new WindowAssembler(spec))
-                        .name(p + ": window")
-                        .uid(p + "-window");
+                        .name(p + ": " + spec.window().type().yaml() + " window")
+                        .uid(p + "-window-" + windowStateVersion(spec));
 
+        ModelCard card = spec.model().card();
         SingleOutputStreamOperator<ScoredWindow> scored =
                 windows.transform(
-                                p + ": score",
+                                p + ": score " + card.name(),
                                 TypeInformation.of(ScoredWindow.class),
                                 new BatchScoringOperator(
                                         p,
@@ -72,12 +82,71 @@ public final class PipelineTranslator {
         SingleOutputStreamOperator<OutboundMessage> results =
                 DataStreamUtils.reinterpretAsKeyedStream(scored, ScoredWindow::asset, Types.STRING)
                         .process(new ResultEmitter(spec))
-                        .name(p + ": results")
-                        .uid(p + "-results");
+                        .name(p + ": detect and publish")
+                        .uid(p + "-detect-" + stateVersion(card.name(), card.version()));
 
         DataStream<OutboundMessage> plant =
-                readings.getSideOutput(JsonReadingDecoder.DEAD_LETTERS)
-                        .union(windows.getSideOutput(WindowAssembler.LATE));
-        return new PipelineStreams(results, plant);
+                readings.getSideOutput(ReadingDecoder.DEAD_LETTERS)
+                        .union(
+                                readings.getSideOutput(ReadingDecoder.COMMANDS),
+                                windows.getSideOutput(WindowAssembler.LATE));
+        return new PipelineStreams(results, plant, windows);
+    }
+
+    /** What the window state means: its channels and where its windows fall. */
+    private static String windowStateVersion(PipelineSpec spec) {
+        PipelineSpec.Window w = spec.window();
+        return stateVersion(
+                spec.source().inputs().stream().map(c -> c.name()).toList(),
+                w.type().yaml(),
+                w.length(),
+                w.hop(),
+                w.every(),
+                w.gap(),
+                w.rows(),
+                w.samplePeriod());
+    }
+
+    /**
+     * A short digest of the settings an operator's state depends on, stable across JVMs (built from
+     * their text, never from identity hash codes).
+     */
+    private static String stateVersion(Object... settings) {
+        return Integer.toHexString(
+                java.util.Arrays.asList(settings).toString().hashCode() & 0xfffff);
+    }
+
+    /** Lets through the messages on the pipeline's topics; other pipelines' go elsewhere. */
+    private static final class OnTopics
+            implements org.apache.flink.api.common.functions.FilterFunction<InboundMessage> {
+        private final List<String> filters;
+
+        OnTopics(List<String> filters) {
+            this.filters = filters;
+        }
+
+        @Override
+        public boolean filter(InboundMessage message) {
+            for (int i = 0; i < filters.size(); i++) {
+                if (TopicFilters.matches(filters.get(i), message.topic())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private static final class PartitionKey
+            implements org.apache.flink.api.java.functions.KeySelector<InboundMessage, String> {
+        private final PipelineSpec.PayloadFormat format;
+
+        PartitionKey(PipelineSpec.PayloadFormat format) {
+            this.format = format;
+        }
+
+        @Override
+        public String getKey(InboundMessage message) {
+            return ReadingDecoder.partitionKey(format, message.topic());
+        }
     }
 }

@@ -71,7 +71,7 @@ final class DemoCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 2;
         }
-        long samplePeriod = pipelines.get(0).window().samplePeriod().toMillis();
+        long samplePeriod = pipelines.get(0).model().card().samplePeriodMillis();
         try (Gateway gateway = Gateway.start(gatewayConfig, pipelines)) {
             say("Gateway started. Watch the results as a dashboard would:");
             say(
@@ -152,9 +152,11 @@ final class DemoCommand implements Callable<Integer> {
         for (PipelineSpec p : pipelines) {
             filters.add(
                     p.output()
-                            .anomalyTopic()
+                            .events()
+                            .topic()
                             .replace("{pipeline}", p.name())
-                            .replace("{asset}", "+"));
+                            .replace("{asset}", "+")
+                            .replace("{type}", "+"));
         }
         return filters;
     }
@@ -163,7 +165,7 @@ final class DemoCommand implements Callable<Integer> {
             TopicRecorder.Received received, List<TopicRecorder.Received> anomalies) {
         try {
             JsonNode event = JSON.readTree(received.payload());
-            if (!event.path("anomaly").asBoolean()) {
+            if (!event.has("state")) {
                 return;
             }
             synchronized (anomalies) {
@@ -172,9 +174,11 @@ final class DemoCommand implements Callable<Integer> {
             List<String> blamed = new ArrayList<>();
             event.path("channels").forEach(c -> blamed.add(c.path("name").asText()));
             say(
-                    "ANOMALY %-8s window ending %s  score %.3f > %.3f  channels %s",
+                    "%-7s %-15s %-8s window ending %s  score %.3f (threshold %.3f)  channels %s",
+                    event.path("state").asText().toUpperCase(java.util.Locale.ROOT),
+                    event.path("type").asText(),
                     event.path("asset").asText(),
-                    event.path("windowEnd").asText(),
+                    event.path("time").asText(),
                     event.path("score").asDouble(),
                     event.path("threshold").asDouble(),
                     blamed);
@@ -189,7 +193,7 @@ final class DemoCommand implements Callable<Integer> {
         say("");
         say(
                 "%-8s  %-13s  %-11s  %-15s  %s",
-                "asset", "fault", "fault start", "first anomaly", "anomaly events");
+                "asset", "fault", "fault start", "first alarm", "alarms raised");
         List<TopicRecorder.Received> events;
         synchronized (anomalies) {
             events = List.copyOf(anomalies);
@@ -200,12 +204,13 @@ final class DemoCommand implements Callable<Integer> {
             long first = Long.MAX_VALUE;
             for (TopicRecorder.Received r : events) {
                 JsonNode event = JSON.readTree(r.payload());
-                if (event.path("asset").asText().equals(asset)) {
+                if (event.path("asset").asText().equals(asset)
+                        && event.path("state").asText().equals("raised")) {
                     count++;
                     first =
                             Math.min(
                                     first,
-                                    Instant.parse(event.path("windowEnd").asText()).toEpochMilli());
+                                    Instant.parse(event.path("time").asText()).toEpochMilli());
                 }
             }
             say(

@@ -2,6 +2,7 @@ package io.vigil.gateway.cli;
 
 import io.vigil.gateway.config.GatewayConfig;
 import io.vigil.gateway.job.Gateway;
+import io.vigil.gateway.job.PipelineWatcher;
 import io.vigil.pipelines.spec.ConfigException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -24,9 +25,19 @@ final class RunCommand implements Callable<Integer> {
         try {
             gatewayConfig = GatewayConfig.load(config);
             Gateway gateway = Gateway.start(gatewayConfig, Gateway.loadPipelines(gatewayConfig));
+            PipelineWatcher watcher =
+                    gatewayConfig.watchPipelines()
+                            ? PipelineWatcher.start(gateway, gatewayConfig)
+                            : null;
             Runtime.getRuntime()
-                    .addShutdownHook(new Thread(() -> closeQuietly(gateway), "vigil-shutdown"));
-            gateway.job().getJobExecutionResult().get();
+                    .addShutdownHook(
+                            new Thread(
+                                    () -> {
+                                        closeQuietly(watcher);
+                                        closeQuietly(gateway);
+                                    },
+                                    "vigil-shutdown"));
+            gateway.awaitTermination();
             return 0;
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
@@ -34,9 +45,11 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static void closeQuietly(Gateway gateway) {
+    private static void closeQuietly(AutoCloseable closeable) {
         try {
-            gateway.close();
+            if (closeable != null) {
+                closeable.close();
+            }
         } catch (Exception e) {
             // Shutting down anyway.
         }

@@ -3,8 +3,6 @@ package io.vigil.gateway.cli;
 import io.vigil.pipelines.spec.ConfigException;
 import io.vigil.pipelines.spec.PipelineParser;
 import io.vigil.pipelines.spec.PipelineSpec;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -29,34 +27,40 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int failed = 0;
-        for (Path file : files) {
-            try {
-                if (!Files.isRegularFile(file)) {
-                    command.commandLine().getErr().println(file + ": file not found");
-                    failed++;
-                    continue;
-                }
-                PipelineSpec spec = PipelineParser.parse(file);
-                command.commandLine()
-                        .getOut()
-                        .printf(
-                                "%s: OK (pipeline '%s', model '%s' %s, window %d x %d, threshold %s)%n",
-                                file,
-                                spec.name(),
-                                spec.model().card().name(),
-                                spec.model().card().version(),
-                                spec.window().rows(),
-                                spec.source().channels().size(),
-                                spec.model().threshold());
-            } catch (ConfigException e) {
-                command.commandLine().getErr().println(e.getMessage());
-                failed++;
-            } catch (IOException e) {
-                command.commandLine().getErr().println(file + ": cannot read: " + e.getMessage());
-                failed++;
-            }
+        List<PipelineSpec> pipelines;
+        try {
+            pipelines = PipelineParser.parseAll(files);
+        } catch (ConfigException e) {
+            command.commandLine().getErr().println(e.getMessage());
+            return 1;
         }
-        return failed == 0 ? 0 : 1;
+        for (PipelineSpec spec : pipelines) {
+            command.commandLine()
+                    .getOut()
+                    .printf(
+                            "%s: OK (pipeline '%s', %s model '%s' %s, %s window of %d x %d, %s)%n",
+                            spec.file(),
+                            spec.name(),
+                            spec.model().card().task(),
+                            spec.model().card().name(),
+                            spec.model().card().version(),
+                            spec.window().type().yaml(),
+                            spec.window().rows(),
+                            spec.source().columns().size(),
+                            detection(spec.detect()));
+        }
+        return 0;
+    }
+
+    static String detection(PipelineSpec.Detect detect) {
+        if (detect.calibration() != null) {
+            return "threshold calibrated per asset on its first "
+                    + detect.calibration().windows()
+                    + " windows";
+        }
+        if (Double.isNaN(detect.threshold())) {
+            return "no events (no horizon)";
+        }
+        return (detect.lowIsBad() ? "horizon " : "threshold ") + detect.threshold();
     }
 }

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             DemoCommand.class,
             ValidateCommand.class,
+            ExplainCommand.class,
             SimulateCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -28,6 +28,8 @@ import java.util.List;
  * @param pipelines pipeline files, resolved against the config file's folder
  * @param parallelism Flink parallelism of every operator
  * @param checkpointInterval time between checkpoints
+ * @param savepointDir where a live reload's savepoints go
+ * @param watchPipelines whether edits to the pipeline files are reloaded while running
  * @param progressInterval time between two progress lines in the log
  */
 public record GatewayConfig(
@@ -42,6 +44,8 @@ public record GatewayConfig(
         List<Path> pipelines,
         int parallelism,
         Duration checkpointInterval,
+        Path savepointDir,
+        boolean watchPipelines,
         Duration progressInterval) {
 
     public static final ConfigOptions OPTIONS =
@@ -133,6 +137,18 @@ public record GatewayConfig(
                                     false,
                                     "Time between checkpoints."),
                             new Option(
+                                    "flink.savepoint-dir",
+                                    Type.STRING,
+                                    null,
+                                    false,
+                                    "Where live reloads keep their savepoints, relative to this file; default: a folder under the system's temp folder."),
+                            new Option(
+                                    "watch-pipelines",
+                                    Type.BOOLEAN,
+                                    "true",
+                                    false,
+                                    "Reload a pipeline file when it is edited: valid edits restart the job from a savepoint, invalid ones are reported and the running pipelines go on."),
+                            new Option(
                                     "progress-interval",
                                     Type.DURATION,
                                     "5s",
@@ -161,6 +177,15 @@ public record GatewayConfig(
         Integer parallelism = in.integer("flink.parallelism", 1, 256);
         Duration checkpoints = in.duration("flink.checkpoint-interval");
         Duration progress = in.duration("progress-interval");
+        String savepoints = in.string("flink.savepoint-dir");
+        Boolean watch = in.bool("watch-pipelines");
+        Path savepointDir =
+                savepoints != null
+                        ? baseDir.resolve(savepoints).normalize()
+                        : Path.of(
+                                System.getProperty("java.io.tmpdir"),
+                                "vigil-savepoints",
+                                prefix == null ? "vigil" : prefix);
 
         List<Path> pipelines = new ArrayList<>();
         if (files != null) {
@@ -187,6 +212,8 @@ public record GatewayConfig(
                 pipelines,
                 parallelism,
                 checkpoints,
+                savepointDir,
+                watch == null || watch,
                 progress);
     }
 
@@ -219,6 +246,8 @@ public record GatewayConfig(
                 List.copyOf(files),
                 parallelism,
                 checkpointInterval,
+                savepointDir,
+                watchPipelines,
                 progressInterval);
     }
 }

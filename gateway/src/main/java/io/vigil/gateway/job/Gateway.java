@@ -3,18 +3,16 @@ package io.vigil.gateway.job;
 import io.vigil.gateway.broker.EmbeddedBroker;
 import io.vigil.gateway.config.GatewayConfig;
 import io.vigil.gateway.mqtt.MqttConnectionConfig;
-import io.vigil.pipelines.spec.ConfigException;
 import io.vigil.pipelines.spec.PipelineParser;
 import io.vigil.pipelines.spec.PipelineSpec;
-import io.vigil.pipelines.spec.SpecError;
-import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,61 +20,37 @@ import org.slf4j.LoggerFactory;
 /**
  * A running gateway: the embedded broker when the config names no plant broker, and the Flink job
  * on whatever environment the process runs in (an embedded MiniCluster from the command line, the
- * cluster when submitted with {@code flink run}).
+ * cluster when submitted with {@code flink run}). {@link #reload} swaps the pipelines of the
+ * running job: stop with a savepoint, start again from it.
  */
 public final class Gateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
+    private final GatewayConfig config;
     private final EmbeddedBroker broker;
-    private final JobClient job;
-    private final String plantUrl;
-    private final String upstreamUrl;
-    private final int sourceReaders;
+    private final MqttConnectionConfig plant;
+    private final MqttConnectionConfig upstream;
+    private final String sharedGroup;
+    private volatile JobClient job;
+    private volatile List<PipelineSpec> pipelines;
 
     private Gateway(
+            GatewayConfig config,
             EmbeddedBroker broker,
-            JobClient job,
-            String plantUrl,
-            String upstreamUrl,
-            int sourceReaders) {
+            MqttConnectionConfig plant,
+            MqttConnectionConfig upstream,
+            String sharedGroup) {
+        this.config = config;
         this.broker = broker;
-        this.job = job;
-        this.plantUrl = plantUrl;
-        this.upstreamUrl = upstreamUrl;
-        this.sourceReaders = sourceReaders;
+        this.plant = plant;
+        this.upstream = upstream;
+        this.sharedGroup = sharedGroup;
     }
 
     /** Parses every pipeline file of the config; reports the mistakes of all files together. */
-    public static List<PipelineSpec> loadPipelines(GatewayConfig config) throws IOException {
-        List<PipelineSpec> pipelines = new ArrayList<>();
-        List<SpecError> errors = new ArrayList<>();
-        Map<String, Path> names = new HashMap<>();
-        for (Path file : config.pipelines()) {
-            try {
-                PipelineSpec spec = PipelineParser.parse(file);
-                Path other = names.putIfAbsent(spec.name(), file);
-                if (other != null) {
-                    errors.add(
-                            new SpecError(
-                                    file.toString(),
-                                    1,
-                                    1,
-                                    "name",
-                                    "pipeline name '"
-                                            + spec.name()
-                                            + "' is already used by "
-                                            + other));
-                }
-                pipelines.add(spec);
-            } catch (ConfigException e) {
-                errors.addAll(e.errors());
-            }
-        }
-        if (!errors.isEmpty()) {
-            throw new ConfigException(errors);
-        }
-        return pipelines;
+    public static List<PipelineSpec> loadPipelines(GatewayConfig config) {
+        return PipelineParser.parseAll(config.pipelines());
     }
 
     /** Starts the broker (if embedded) and submits the job; returns once the job is submitted. */
@@ -90,46 +64,78 @@ public final class Gateway implements AutoCloseable {
         }
         String upstreamUrl = config.upstreamUrl() == null ? plantUrl : config.upstreamUrl();
         try {
-            MqttConnectionConfig plant =
-                    MqttConnectionConfig.builder(plantUrl)
-                            .clientIdPrefix(config.clientIdPrefix())
-                            .sessionExpiry(config.sessionExpiry())
-                            .build();
-            MqttConnectionConfig upstream =
-                    MqttConnectionConfig.builder(upstreamUrl)
-                            .clientIdPrefix(config.clientIdPrefix())
-                            .sessionExpiry(config.sessionExpiry())
-                            .build();
-
-            StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
-            env.setParallelism(config.parallelism());
-            env.enableCheckpointing(config.checkpointInterval().toMillis());
-            String sharedGroup = sharedGroup(config, broker);
-            VigilJob.build(env, pipelines, plant, upstream, config.qos(), sharedGroup);
-            JobClient job =
-                    env.executeAsync(
-                            "vigil: "
-                                    + String.join(
-                                            ", ",
-                                            pipelines.stream().map(PipelineSpec::name).toList()));
+            Gateway gateway =
+                    new Gateway(
+                            config,
+                            broker,
+                            connection(config, plantUrl),
+                            connection(config, upstreamUrl),
+                            sharedGroup(config, broker));
+            gateway.submit(pipelines, null);
             LOG.info(
                     "Gateway running: {} pipeline(s), readings from {}, results to {}",
                     pipelines.size(),
                     plantUrl,
                     upstreamUrl);
-            return new Gateway(
-                    broker,
-                    job,
-                    plantUrl,
-                    upstreamUrl,
-                    sharedGroup == null ? 1 : config.parallelism());
+            return gateway;
         } catch (Exception | Error e) {
             if (broker != null) {
                 broker.close();
             }
             throw e;
         }
+    }
+
+    private static MqttConnectionConfig connection(GatewayConfig config, String url) {
+        return MqttConnectionConfig.builder(url)
+                .clientIdPrefix(config.clientIdPrefix())
+                .sessionExpiry(config.sessionExpiry())
+                .build();
+    }
+
+    private void submit(List<PipelineSpec> specs, String savepoint) throws Exception {
+        Configuration flink = flinkConfiguration(config);
+        if (savepoint != null) {
+            flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+            // An operator whose settings changed has a new uid; its old state is left behind.
+            flink.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, true);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        env.setParallelism(config.parallelism());
+        env.enableCheckpointing(config.checkpointInterval().toMillis());
+        VigilJob.build(env, specs, plant, upstream, config.qos(), sharedGroup);
+        job =
+                env.executeAsync(
+                        "vigil: "
+                                + String.join(
+                                        ", ", specs.stream().map(PipelineSpec::name).toList()));
+        pipelines = List.copyOf(specs);
+    }
+
+    /**
+     * Replaces the running pipelines: stops the job with a savepoint and starts the new one from
+     * it. Operators whose uids did not change keep their state (windows, calibrated thresholds,
+     * alarms); messages that arrive meanwhile wait in the broker's persistent session.
+     *
+     * @return the savepoint the new job started from
+     */
+    public synchronized String reload(List<PipelineSpec> specs) throws Exception {
+        Path dir = Files.createDirectories(config.savepointDir());
+        String savepoint =
+                job.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL)
+                        .get();
+        LOG.info("Stopped with savepoint {}; starting {}", savepoint, names(specs));
+        submit(specs, savepoint);
+        return savepoint;
+    }
+
+    private static List<String> names(List<PipelineSpec> specs) {
+        return specs.stream().map(PipelineSpec::name).toList();
+    }
+
+    /** The pipelines the job runs now. */
+    public List<PipelineSpec> pipelines() {
+        return pipelines;
     }
 
     /**
@@ -167,19 +173,45 @@ public final class Gateway implements AutoCloseable {
         return flink;
     }
 
+    /** The plant broker readings come from. */
+    public MqttConnectionConfig plant() {
+        return plant;
+    }
+
     public String plantUrl() {
-        return plantUrl;
+        return plant.serverUrl();
     }
 
     public String upstreamUrl() {
-        return upstreamUrl;
+        return upstream.serverUrl();
     }
 
     /** How many MQTT source readers the job runs; each reports on its status topic. */
     public int sourceReaders() {
-        return sourceReaders;
+        return sharedGroup == null ? 1 : config.parallelism();
     }
 
+    /** Blocks until the job ends for good: a job a reload replaced does not count. */
+    public void awaitTermination() throws Exception {
+        while (true) {
+            JobClient current = job;
+            try {
+                current.getJobExecutionResult().get();
+            } catch (ExecutionException e) {
+                if (job == current) {
+                    throw e;
+                }
+            }
+            // A reload holds the lock from stopping the old job until the new one is submitted.
+            synchronized (this) {
+                if (job == current) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The job running now; a reload replaces it. */
     public JobClient job() {
         return job;
     }

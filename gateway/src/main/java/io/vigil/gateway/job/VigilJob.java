@@ -24,7 +24,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * plant broker → MQTT source → pipeline 1 … n → results    → MQTT sink → upstream broker
- *                                             ↘ dead letters → MQTT sink → plant broker
+ *                                             ↘ dead letters, late readings, rebirth requests
+ *                                               → MQTT sink → plant broker
  * </pre>
  */
 public final class VigilJob {
@@ -51,7 +52,7 @@ public final class VigilJob {
             throw new IllegalArgumentException("A gateway needs at least one pipeline.");
         }
         Set<String> topics = new LinkedHashSet<>();
-        pipelines.forEach(p -> topics.addAll(p.source().topics()));
+        pipelines.forEach(p -> topics.addAll(p.source().filters()));
         MqttSource source =
                 MqttSource.builder()
                         .connection(plant)
@@ -79,7 +80,7 @@ public final class VigilJob {
                 .uid("mqtt-results-sink");
         plantSide
                 .sinkTo(new MqttSink(plant, OutboundMessage.Destination.PLANT))
-                .name("mqtt: dead letters")
+                .name("mqtt: plant side")
                 .uid("mqtt-plant-sink");
     }
 }

@@ -30,8 +30,8 @@ class ValidateCommandTest {
         assertThat(validate("../config/pipelines/pump-anomaly.yaml")).isZero();
         assertThat(out.toString())
                 .contains(
-                        "pump-anomaly.yaml: OK (pipeline 'pump-anomaly', model 'pump-transformer'")
-                .contains("window 64 x 5");
+                        "pump-anomaly.yaml: OK (pipeline 'pump-anomaly', reconstruction model 'pump-transformer'")
+                .contains("sliding window of 64 x 5");
     }
 
     @Test
@@ -46,11 +46,47 @@ class ValidateCommandTest {
         assertThat(err.toString())
                 .contains(
                         broken
-                                + ":27:3: window.lenght: unknown key 'lenght' in 'window'; allowed keys: [length, hop, sample-period, min-coverage]. Did you mean 'length'?")
-                .contains(broken + ":27:3: window.length: missing required key 'length'")
+                                + ":28:3: window.lenght: unknown key 'lenght' in 'window'; allowed keys: [type, length, hop,"
+                                + " every, gap, max-length, sample-period, resample, missing, max-gap, min-coverage]. Did you"
+                                + " mean 'length'?")
                 .contains(
                         broken
-                                + ":28:8: window.hop: expected a duration such as '500ms', '2s', '1.5m' or '1h', found 'often'")
-                .contains(dir.resolve("missing.yaml") + ": file not found");
+                                + ":29:8: window.hop: expected a duration such as '500ms', '2s', '1.5m' or '1h', found 'often'")
+                .contains(
+                        broken
+                                + ":27:3: window.length: missing required key 'length' for a sliding window")
+                .contains(dir.resolve("missing.yaml") + ":1:1: file not found");
+    }
+
+    @Test
+    void twoPipelinesWithOneNameAreRejected(@TempDir Path dir) throws Exception {
+        String shipped = Files.readString(Path.of("../config/pipelines/pump-anomaly.yaml"));
+        Path copy = dir.resolve("copy.yaml");
+        Files.writeString(copy, shipped.replace("../schema/", "../../config/schema/"));
+        assertThat(validate("../config/pipelines/pump-anomaly.yaml", copy.toString())).isEqualTo(1);
+        assertThat(err.toString())
+                .contains(
+                        copy
+                                + ":6:1: name: pipeline name 'pump-anomaly' is already used by ../config/pipelines/pump-anomaly.yaml");
+    }
+
+    @Test
+    void explainPrintsTheStagesAndTheFlinkOperators() {
+        CommandLine cli = new CommandLine(new VigilCli());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        assertThat(cli.execute("explain", "../config/pipelines/pump-anomaly.yaml"))
+                .as(err::toString)
+                .isZero();
+        assertThat(out.toString())
+                .contains(
+                        "subscribe   plant/pumps/+/telemetry  (template plant/pumps/{asset}/telemetry)")
+                .contains(
+                        "window      sliding 6.4s every 1s on a 100ms grid -> 64 rows x 5 columns")
+                .contains("model       pump-transformer")
+                .contains("raise on 2 of 3 windows; clear at 80 % of it; cooldown 30s")
+                .contains("pump-anomaly: decode json")
+                .contains("uid pump-anomaly-detect-")
+                .contains("pump-anomaly: score pump-transformer");
     }
 }

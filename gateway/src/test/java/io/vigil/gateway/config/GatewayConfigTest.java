@@ -46,7 +46,7 @@ class GatewayConfigTest {
         assertThat(errors)
                 .extracting(SpecError::toString)
                 .containsExactly(
-                        "g.yaml:6:3: flink.paralelism: unknown key 'paralelism' in 'flink'; allowed keys: [parallelism, checkpoint-interval]. Did you mean 'parallelism'?",
+                        "g.yaml:6:3: flink.paralelism: unknown key 'paralelism' in 'flink'; allowed keys: [parallelism, checkpoint-interval, savepoint-dir]. Did you mean 'parallelism'?",
                         "g.yaml:2:8: broker.url: expected a broker URL such as tcp://broker:1883, found 'localhost:1883'",
                         "g.yaml:3:8: broker.qos: expected an integer from 0 to 1, found 2",
                         "g.yaml:4:12: pipelines: pipeline file not found: "

@@ -17,7 +17,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
-/** Every YAML file shipped in config/ parses, and validates against the schema editors use. */
+/**
+ * Every YAML file shipped in config/ and docs/ parses, and validates against the schema editors
+ * use.
+ */
 class ShippedConfigTest {
 
     private static final Path CONFIG = Path.of("..", "config");
@@ -50,6 +53,27 @@ class ShippedConfigTest {
                         .as(file + " names its schema for editors")
                         .startsWith(
                                 "# yaml-language-server: $schema=../schema/pipeline.schema.json");
+            }
+        }
+    }
+
+    @Test
+    void everyExampleInTheDocsParsesAndMatchesTheSchema() throws IOException {
+        JsonSchema schema = schema("pipeline.schema.json");
+        try (Stream<Path> files = Files.list(Path.of("..", "docs", "examples"))) {
+            List<Path> examples = files.filter(f -> f.toString().endsWith(".yaml")).toList();
+            assertThat(examples).hasSizeGreaterThanOrEqualTo(4);
+            for (Path file : examples) {
+                PipelineParser.parse(file);
+                assertThat(
+                                schema.validate(
+                                        JSON.valueToTree(new Yaml().load(Files.readString(file)))))
+                        .as(file.toString())
+                        .isEmpty();
+                assertThat(Files.readString(file))
+                        .as(file + " names its schema for editors")
+                        .startsWith(
+                                "# yaml-language-server: $schema=../../config/schema/pipeline.schema.json");
             }
         }
     }

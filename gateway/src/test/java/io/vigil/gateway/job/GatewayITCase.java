@@ -92,6 +92,8 @@ class GatewayITCase {
                 List.of(PIPELINE),
                 2,
                 Duration.ofSeconds(2),
+                Path.of(System.getProperty("java.io.tmpdir"), "vigil-it-savepoints"),
+                false,
                 Duration.ofSeconds(5));
     }
 

@@ -1,8 +1,8 @@
 package io.vigil.pipelines.internal;
 
-import io.vigil.models.AnomalyScorer;
 import io.vigil.models.ModelLocation;
-import io.vigil.models.OnnxModel;
+import io.vigil.models.WindowScorer;
+import io.vigil.pipelines.ModelInput;
 import io.vigil.pipelines.PipelineMetrics;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -21,15 +21,15 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * input, so none is lost. The session is opened in {@link #open()} and freed in {@link #close()}.
  */
 public final class BatchScoringOperator extends AbstractStreamOperator<ScoredWindow>
-        implements OneInputStreamOperator<WindowTensor, ScoredWindow> {
+        implements OneInputStreamOperator<ModelInput, ScoredWindow> {
 
     private final String pipeline;
     private final ModelLocation location;
     private final int batchSize;
     private final long maxDelayMillis;
 
-    private transient AnomalyScorer scorer;
-    private transient WindowTensor[] batch;
+    private transient WindowScorer scorer;
+    private transient ModelInput[] batch;
     private transient float[] input;
     private transient float[] channelErrors;
     private transient double[] scores;
@@ -48,9 +48,9 @@ public final class BatchScoringOperator extends AbstractStreamOperator<ScoredWin
     @Override
     public void open() throws Exception {
         super.open();
-        scorer = new AnomalyScorer(OnnxModel.open(location));
+        scorer = WindowScorer.open(location);
         int windowSize = scorer.card().windowSize();
-        batch = new WindowTensor[batchSize];
+        batch = new ModelInput[batchSize];
         input = new float[batchSize * windowSize];
         channelErrors = new float[batchSize * scorer.card().channelCount()];
         scores = new double[batchSize];
@@ -61,8 +61,8 @@ public final class BatchScoringOperator extends AbstractStreamOperator<ScoredWin
     }
 
     @Override
-    public void processElement(StreamRecord<WindowTensor> element) {
-        WindowTensor window = element.getValue();
+    public void processElement(StreamRecord<ModelInput> element) {
+        ModelInput window = element.getValue();
         int windowSize = window.data().length;
         System.arraycopy(window.data(), 0, input, buffered * windowSize, windowSize);
         batch[buffered++] = window;
@@ -107,7 +107,7 @@ public final class BatchScoringOperator extends AbstractStreamOperator<ScoredWin
         int channels = scorer.card().channelCount();
         scorer.score(input, buffered, channelErrors, scores);
         for (int i = 0; i < buffered; i++) {
-            WindowTensor window = batch[i];
+            ModelInput window = batch[i];
             float[] errors = new float[channels];
             System.arraycopy(channelErrors, i * channels, errors, 0, channels);
             output.collect(

@@ -19,6 +19,7 @@ final class DeadLetters {
     static OutboundMessage of(
             String pipeline,
             String topic,
+            int qos,
             String sourceTopic,
             byte[] payload,
             String reason,
@@ -40,7 +41,7 @@ final class DeadLetters {
                     OutboundMessage.Destination.PLANT,
                     topic,
                     JSON.writeValueAsBytes(letter),
-                    1,
+                    qos,
                     false);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("Cannot write a dead letter.", e);

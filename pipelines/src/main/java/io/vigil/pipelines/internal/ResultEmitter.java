@@ -1,6 +1,5 @@
 package io.vigil.pipelines.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,6 +7,8 @@ import io.vigil.models.ModelCard;
 import io.vigil.pipelines.OutboundMessage;
 import io.vigil.pipelines.PipelineMetrics;
 import io.vigil.pipelines.spec.PipelineSpec;
+import io.vigil.pipelines.spec.PipelineSpec.Detect;
+import io.vigil.pipelines.spec.PipelineSpec.Stream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -21,114 +22,263 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Turns scored windows into result events: an anomaly event for every window over the threshold,
- * and a retained health message per asset on its first window and then once per health interval of
- * event time. The JSON is documented in {@code docs/results.md} and {@code
- * config/schema/result-event.schema.json}. Event ids are derived from pipeline, asset, type and
- * window end, so a replayed window yields the same id and a consumer can drop the duplicate.
+ * Turns each asset's scored windows into results: the threshold in force (fixed, or calibrated on
+ * the asset's own first windows), alarm episodes (debounce, hysteresis, cooldown; see {@code
+ * docs/thresholds.md}) with one event when an alarm is raised and one when it clears, a health
+ * message per asset on its first window and then once per interval, and optionally every window's
+ * score. Each output has its per-asset rate limit; held-back messages are counted.
+ *
+ * <p>The JSON is documented in {@code docs/results.md} and {@code
+ * config/schema/result-event.schema.json}. Event ids are derived from pipeline, asset, type, state
+ * and window end, so a replayed window yields the same id and a consumer can drop the duplicate.
+ *
+ * <p>Calibration, alarm and health live in separate keyed states, so a restart from a savepoint
+ * keeps an asset's calibrated threshold even when detection settings such as the risk change.
  */
 public final class ResultEmitter
         extends KeyedProcessFunction<String, ScoredWindow, OutboundMessage> {
 
-    /** The result schema version, in every event. */
-    public static final String SCHEMA = "vigil.result/1";
+    /** The result schema version, in every message. */
+    public static final String SCHEMA = "vigil.result/2";
 
     private final String pipeline;
-    private final String anomalyTopic;
-    private final String healthTopic;
-    private final long healthInterval;
-    private final int qos;
-    private final int topChannels;
-    private final double threshold;
+    private final Detect detect;
+    private final PipelineSpec.Output output;
     private final String modelName;
     private final String modelVersion;
     private final List<String> channels;
+    private final int topChannels;
 
     private transient ObjectMapper json;
+    private transient ValueState<PotCalibration> calibration;
+    private transient ValueState<AlarmState> alarm;
     private transient ValueState<AssetHealth> health;
-    private transient Counter eventsOut;
-    private transient Counter anomalies;
+    private transient ValueState<RateLimiter> eventLimit;
+    private transient ValueState<RateLimiter> healthLimit;
+    private transient ValueState<RateLimiter> scoreLimit;
+    private transient Counter messagesOut;
+    private transient Counter alarms;
+    private transient Counter rateLimited;
 
     public ResultEmitter(PipelineSpec spec) {
         ModelCard card = spec.model().card();
         this.pipeline = spec.name();
-        this.anomalyTopic = spec.output().anomalyTopic().replace("{pipeline}", spec.name());
-        this.healthTopic = spec.output().healthTopic().replace("{pipeline}", spec.name());
-        this.healthInterval = spec.output().healthInterval().toMillis();
-        this.qos = spec.output().qos();
-        this.topChannels = Math.min(spec.output().topChannels(), card.channelCount());
-        this.threshold = spec.model().threshold();
+        this.detect = spec.detect();
+        this.output = spec.output();
         this.modelName = card.name();
         this.modelVersion = card.version();
         this.channels = card.channels();
+        this.topChannels = Math.min(output.topChannels(), card.channelCount());
     }
 
     @Override
     public void open(OpenContext openContext) {
         json = new ObjectMapper();
-        health =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("health", AssetHealth.class));
+        calibration = state("calibration", PotCalibration.class);
+        alarm = state("alarm", AlarmState.class);
+        health = state("health", AssetHealth.class);
+        eventLimit = state("events-rate", RateLimiter.class);
+        healthLimit = state("health-rate", RateLimiter.class);
+        scoreLimit = state("scores-rate", RateLimiter.class);
         MetricGroup metrics = PipelineMetrics.group(getRuntimeContext().getMetricGroup(), pipeline);
-        eventsOut = metrics.counter(PipelineMetrics.EVENTS_OUT);
-        anomalies = metrics.counter(PipelineMetrics.ANOMALIES);
+        messagesOut = metrics.counter(PipelineMetrics.EVENTS_OUT);
+        alarms = metrics.counter(PipelineMetrics.ANOMALIES);
+        rateLimited = metrics.counter(PipelineMetrics.RATE_LIMITED);
+    }
+
+    private <T> ValueState<T> state(String name, Class<T> type) {
+        return getRuntimeContext().getState(new ValueStateDescriptor<>(name, type));
     }
 
     @Override
     public void processElement(ScoredWindow window, Context context, Collector<OutboundMessage> out)
             throws Exception {
-        boolean anomalous = window.score() > threshold;
-        if (anomalous) {
-            ObjectNode event = event("anomaly", window, anomalous);
-            out.collect(message(anomalyTopic, window.asset(), event, false));
-            anomalies.inc();
-            eventsOut.inc();
+        double threshold = threshold(window.score());
+        AlarmState alarmState = alarm.value();
+        if (alarmState == null) {
+            alarmState = new AlarmState();
+        }
+        boolean over = false;
+        if (!Double.isNaN(threshold)) {
+            // Remaining life is bad when low: negating both sides lets one alarm serve both.
+            double sign = detect.lowIsBad() ? -1 : 1;
+            AlarmState.Transition transition =
+                    alarmState.update(
+                            window.end(),
+                            sign * window.score(),
+                            sign * threshold,
+                            sign * threshold * detect.clearRatio(),
+                            detect.k(),
+                            detect.n(),
+                            detect.cooldown().toMillis());
+            over = sign * window.score() > sign * threshold;
+            if (transition != AlarmState.Transition.NONE) {
+                String state = transition == AlarmState.Transition.RAISED ? "raised" : "cleared";
+                if (transition == AlarmState.Transition.RAISED) {
+                    alarms.inc();
+                }
+                ObjectNode event = message(output.events(), detect.event(), window, threshold);
+                event.put("state", state);
+                if (output.events().has("episode")) {
+                    event.putObject("episode")
+                            .put("start", iso(alarmState.episodeStart()))
+                            .put(
+                                    "peakScore",
+                                    detect.lowIsBad()
+                                            ? -alarmState.peakScore()
+                                            : alarmState.peakScore())
+                            .put("windowsOver", alarmState.windowsOver());
+                }
+                send(output.events(), eventLimit, detect.event(), state, window, event, out);
+            }
+            alarm.update(alarmState);
         }
 
-        AssetHealth state = health.value();
-        if (state == null) {
-            state = new AssetHealth();
+        AssetHealth stats = health.value();
+        if (stats == null) {
+            stats = new AssetHealth();
         }
-        state.windows++;
-        state.anomalousWindows += anomalous ? 1 : 0;
-        state.maxScore = Math.max(state.maxScore, window.score());
-        if (state.lastReportEnd == Long.MIN_VALUE
-                || window.end() - state.lastReportEnd >= healthInterval) {
-            ObjectNode event = event("health", window, anomalous);
-            event.put("status", state.anomalousWindows > 0 ? "anomalous" : "ok");
-            event.put("windows", state.windows);
-            event.put("anomalousWindows", state.anomalousWindows);
-            event.put("maxScore", state.maxScore);
-            out.collect(message(healthTopic, window.asset(), event, true));
-            eventsOut.inc();
-            state.reset(window.end());
+        stats.windows++;
+        stats.anomalousWindows += over ? 1 : 0;
+        stats.maxScore =
+                stats.windows == 1 ? window.score() : Math.max(stats.maxScore, window.score());
+        if (output.health().enabled()
+                && (stats.lastReportEnd == Long.MIN_VALUE
+                        || window.end() - stats.lastReportEnd
+                                >= output.health().interval().toMillis())) {
+            ObjectNode message = message(output.health(), "health", window, threshold);
+            message.put("status", status(threshold, alarmState));
+            if (output.health().has("stats")) {
+                message.putObject("stats")
+                        .put("windows", stats.windows)
+                        .put("windowsOver", stats.anomalousWindows)
+                        .put("maxScore", stats.maxScore);
+            }
+            send(output.health(), healthLimit, "health", "", window, message, out);
+            stats.reset(window.end());
         }
-        health.update(state);
+        health.update(stats);
+
+        if (output.scores().enabled()) {
+            ObjectNode message = message(output.scores(), "score", window, threshold);
+            message.put("alarm", alarmState.active());
+            send(output.scores(), scoreLimit, "score", "", window, message, out);
+        }
     }
 
-    private ObjectNode event(String type, ScoredWindow window, boolean anomalous) {
-        ObjectNode event = json.createObjectNode();
-        event.put("schema", SCHEMA);
-        event.put("type", type);
-        event.put("id", eventId(type, window));
-        event.put("pipeline", pipeline);
-        event.put("asset", window.asset());
-        event.put("windowStart", Instant.ofEpochMilli(window.start()).toString());
-        event.put("windowEnd", Instant.ofEpochMilli(window.end()).toString());
-        event.put("score", window.score());
-        event.put("threshold", threshold);
-        event.put("anomaly", anomalous);
-        ArrayNode blamed = event.putArray("channels");
-        for (int c : worstChannels(window.channelErrors())) {
-            blamed.addObject().put("name", channels.get(c)).put("error", window.channelErrors()[c]);
+    /** The asset's threshold now; NaN while it is still being calibrated (or none is set). */
+    private double threshold(double score) throws Exception {
+        PipelineSpec.Calibration settings = detect.calibration();
+        if (settings == null) {
+            return detect.threshold();
         }
-        event.putObject("model").put("name", modelName).put("version", modelVersion);
-        return event;
+        PotCalibration state = calibration.value();
+        if (state == null) {
+            state = new PotCalibration();
+        }
+        if (!state.calibrated()) {
+            state.add(score, settings.windows(), settings.initialQuantile());
+            calibration.update(state);
+            return Double.NaN;
+        }
+        return state.threshold(settings.risk());
+    }
+
+    private String status(double threshold, AlarmState alarmState) {
+        if (Double.isNaN(threshold)) {
+            return detect.calibration() != null ? "calibrating" : "ok";
+        }
+        return alarmState.active() ? detect.event() : "ok";
+    }
+
+    private ObjectNode message(Stream stream, String type, ScoredWindow window, double threshold) {
+        ObjectNode message = json.createObjectNode();
+        message.put("schema", SCHEMA);
+        message.put("type", type);
+        message.put("pipeline", pipeline);
+        message.put("asset", window.asset());
+        message.put("time", iso(window.end()));
+        if (stream.has("window")) {
+            message.put("windowStart", iso(window.start()));
+            message.put("windowEnd", iso(window.end()));
+        }
+        if (stream.has("score")) {
+            message.put("score", window.score());
+        }
+        if (stream.has("threshold")) {
+            if (Double.isNaN(threshold)) {
+                message.putNull("threshold");
+            } else {
+                message.put("threshold", threshold);
+            }
+        }
+        if (stream.has("channels") && !detect.lowIsBad()) {
+            ArrayNode blamed = message.putArray("channels");
+            for (int c : worstChannels(window.channelErrors())) {
+                blamed.addObject()
+                        .put("name", channels.get(c))
+                        .put("error", window.channelErrors()[c]);
+            }
+        }
+        if (stream.has("model")) {
+            message.putObject("model").put("name", modelName).put("version", modelVersion);
+        }
+        return message;
+    }
+
+    private void send(
+            Stream stream,
+            ValueState<RateLimiter> limit,
+            String type,
+            String state,
+            ScoredWindow window,
+            ObjectNode message,
+            Collector<OutboundMessage> out)
+            throws Exception {
+        if (!stream.enabled()) {
+            return;
+        }
+        if (stream.ratePerSecond() > 0) {
+            RateLimiter limiter = limit.value();
+            if (limiter == null) {
+                limiter = new RateLimiter();
+            }
+            boolean allowed =
+                    limiter.tryAcquire(
+                            window.end(),
+                            stream.ratePerSecond(),
+                            (int) Math.max(1, Math.ceil(stream.ratePerSecond())));
+            limit.update(limiter);
+            if (!allowed) {
+                rateLimited.inc();
+                return;
+            }
+        }
+        if (stream.has("id")) {
+            message.put("id", eventId(type + '/' + state, window));
+        }
+        String topic =
+                stream.topic()
+                        .replace("{pipeline}", pipeline)
+                        .replace("{asset}", window.asset())
+                        .replace("{type}", type);
+        out.collect(
+                new OutboundMessage(
+                        OutboundMessage.Destination.UPSTREAM,
+                        topic,
+                        json.writeValueAsBytes(message),
+                        stream.qos(),
+                        stream.retain()));
+        messagesOut.inc();
     }
 
     private String eventId(String type, ScoredWindow window) {
         String key = pipeline + '\n' + window.asset() + '\n' + type + '\n' + window.end();
         return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private static String iso(long epochMillis) {
+        return Instant.ofEpochMilli(epochMillis).toString();
     }
 
     /** Indices of the channels with the largest errors, worst first. */
@@ -146,15 +296,5 @@ public final class ResultEmitter
             order[k] = worst;
         }
         return order;
-    }
-
-    private OutboundMessage message(String template, String asset, ObjectNode event, boolean retain)
-            throws JsonProcessingException {
-        return new OutboundMessage(
-                OutboundMessage.Destination.UPSTREAM,
-                template.replace("{asset}", asset),
-                json.writeValueAsBytes(event),
-                qos,
-                retain);
     }
 }

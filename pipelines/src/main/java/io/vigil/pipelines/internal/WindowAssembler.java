@@ -1,10 +1,15 @@
 package io.vigil.pipelines.internal;
 
+import io.vigil.models.ModelCard;
+import io.vigil.pipelines.ModelInput;
 import io.vigil.pipelines.OutboundMessage;
 import io.vigil.pipelines.PipelineMetrics;
 import io.vigil.pipelines.spec.PipelineSpec;
+import io.vigil.pipelines.spec.PipelineSpec.Channel;
+import io.vigil.pipelines.spec.PipelineSpec.WindowType;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -15,50 +20,83 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The sliding event-time window of one asset, resampled onto the model's grid and emitted as a
- * fixed {@code rows × channels} tensor when the watermark passes its end.
+ * The windows of one asset, each resampled into the model's fixed {@code rows × columns} tensor.
  *
- * <p>Windows end on multiples of the hop; the first window of an asset is the first that ends after
- * its first reading. Each reading is written once into a ring of grid rows (the last reading of a
- * row wins) instead of being copied into every window it belongs to, as Flink's sliding windows
- * would. A window with fewer filled rows than the coverage asks for is skipped and counted;
- * otherwise empty rows take the previous row's values (the next row's at the very start). A reading
- * that arrives after every window it belongs to was scored goes to the late side output, counted,
- * never dropped silently. An asset that falls silent stops scheduling windows until it speaks
- * again.
+ * <ul>
+ *   <li><b>sliding, tumbling</b>: windows end on multiples of the hop; a window is scored when
+ *       event time passes its end (plus the allowed lateness). The first window of an asset is the
+ *       first that ends after its first reading; an asset that falls silent stops scheduling
+ *       windows until it speaks again.
+ *   <li><b>count</b>: the last {@code rows} samples of each channel, every {@code every} readings,
+ *       as they arrive.
+ *   <li><b>session</b>: a burst of readings, closed by a gap of silence (or its maximum length) and
+ *       resampled evenly onto the model's rows.
+ * </ul>
+ *
+ * Readings are kept once per channel ({@link AssetSamples}), never copied into every window they
+ * belong to. A window the missing-value policy cannot fill, or with fewer covered rows than {@code
+ * min-coverage} asks, is skipped and counted. A reading that arrives after every window it belongs
+ * to was scored goes to the late side output, counted, never dropped silently.
  */
-public final class WindowAssembler extends KeyedProcessFunction<String, Reading, WindowTensor> {
+public final class WindowAssembler extends KeyedProcessFunction<String, Reading, ModelInput> {
 
-    /** Side output of readings that arrived too late for any window. */
+    /** Side output of readings that arrived too late for their windows. */
     public static final OutputTag<OutboundMessage> LATE = new OutputTag<>("late-readings") {};
 
     /** How far ahead of its open window a reading may be before its clock is suspect. */
     private static final int MAX_SPAN_WINDOWS = 64;
 
     private final String pipeline;
+    private final PipelineSpec.Window window;
     private final long length;
     private final long hop;
-    private final long period;
+    private final long lateness;
     private final int rows;
-    private final int channels;
-    private final int minFilledRows;
+    private final int inputs;
+    private final int minCoveredRows;
+    private final float[] maskValues;
+    private final DerivedChannels.Column[] columns;
     private final String lateTopic;
+    private final int lateQos;
 
     private transient ValueState<AssetWindow> state;
+    private transient float[] base;
     private transient Counter windowed;
     private transient Counter late;
     private transient Counter skipped;
 
     public WindowAssembler(PipelineSpec spec) {
-        PipelineSpec.Window window = spec.window();
         this.pipeline = spec.name();
-        this.length = window.length().toMillis();
-        this.hop = window.hop().toMillis();
-        this.period = window.samplePeriod().toMillis();
+        this.window = spec.window();
+        this.length = window.length() == null ? 0 : window.length().toMillis();
+        this.hop = window.hop() == null ? 0 : window.hop().toMillis();
+        this.lateness = spec.time().allowedLateness().toMillis();
         this.rows = window.rows();
-        this.channels = spec.source().channels().size();
-        this.minFilledRows = (int) Math.ceil(window.minCoverage() * rows);
-        this.lateTopic = spec.output().deadLetterTopic().replace("{pipeline}", spec.name());
+        List<Channel> in = spec.source().inputs();
+        this.inputs = in.size();
+        this.minCoveredRows = (int) Math.ceil(window.minCoverage() * rows);
+        ModelCard card = spec.model().card();
+        float[] mean = card.mean();
+        this.maskValues = new float[inputs];
+        for (int i = 0; i < inputs; i++) {
+            int c = card.channels().indexOf(in.get(i).name());
+            maskValues[i] = c < 0 ? 0f : mean[c];
+        }
+        List<String> inputNames = in.stream().map(Channel::name).toList();
+        this.columns =
+                spec.source().columns().stream()
+                        .map(
+                                c ->
+                                        c.derived()
+                                                ? new DerivedChannels.Column(
+                                                        inputNames.indexOf(c.from()),
+                                                        c.derivation(),
+                                                        c.samples())
+                                                : DerivedChannels.Column.copy(
+                                                        inputNames.indexOf(c.name())))
+                        .toArray(DerivedChannels.Column[]::new);
+        this.lateTopic = spec.output().late().topic().replace("{pipeline}", spec.name());
+        this.lateQos = spec.output().late().qos();
     }
 
     @Override
@@ -66,6 +104,7 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
         state =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("window", AssetWindow.class));
+        base = new float[rows * inputs];
         MetricGroup metrics = PipelineMetrics.group(getRuntimeContext().getMetricGroup(), pipeline);
         windowed = metrics.counter(PipelineMetrics.READINGS_WINDOWED);
         late = metrics.counter(PipelineMetrics.READINGS_LATE);
@@ -73,37 +112,44 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
     }
 
     @Override
-    public void processElement(Reading reading, Context context, Collector<WindowTensor> out)
+    public void processElement(Reading reading, Context context, Collector<ModelInput> out)
             throws Exception {
-        AssetWindow window = state.value();
-        if (window == null) {
-            window = new AssetWindow(Math.max(16, Integer.highestOneBit(rows) * 2), channels);
+        AssetWindow asset = state.value();
+        if (asset == null) {
+            asset = new AssetWindow(inputs);
         }
+        switch (window.type()) {
+            case SLIDING, TUMBLING -> timed(asset, reading, context);
+            case COUNT -> counted(asset, reading, context, out);
+            case SESSION -> session(asset, reading, context);
+        }
+        state.update(asset);
+    }
+
+    private void timed(AssetWindow asset, Reading reading, Context context) {
         long ts = reading.timestamp();
-        if (window.pendingEnd == Long.MIN_VALUE) {
+        if (asset.pendingEnd == Long.MIN_VALUE) {
             // No window open: the next one is the first that ends after this reading and after the
             // last window scored, so a scored window is never scored twice.
             long end = Math.floorDiv(ts, hop) * hop + hop;
-            if (window.lastEnd != Long.MIN_VALUE) {
-                end = Math.max(end, window.lastEnd + hop);
+            if (asset.lastEnd != Long.MIN_VALUE) {
+                end = Math.max(end, asset.lastEnd + hop);
             }
-            window.pendingEnd = end;
-            window.origin = end - length;
-            context.timerService().registerEventTimeTimer(end - 1);
+            asset.pendingEnd = end;
+            asset.origin = end - length;
+            context.timerService().registerEventTimeTimer(end - 1 + lateness);
         }
-        if (ts < window.origin) {
+        if (ts < asset.origin) {
             reject(
                     reading,
                     context,
                     "late: event time "
                             + ts
                             + " is before the oldest open window, which starts at "
-                            + window.origin);
-            state.update(window);
+                            + asset.origin);
             return;
         }
-        long row = Math.floorDiv(ts, period);
-        if (row - Math.floorDiv(window.origin, period) > MAX_SPAN_WINDOWS * (long) rows) {
+        if (ts - asset.origin > MAX_SPAN_WINDOWS * length) {
             reject(
                     reading,
                     context,
@@ -112,77 +158,156 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
                             + " is more than "
                             + MAX_SPAN_WINDOWS
                             + " windows ahead of the asset's oldest open window ("
-                            + window.origin
+                            + asset.origin
                             + "); is its clock wrong?");
-            state.update(window);
             return;
         }
-        long newestRow = Math.floorDiv(Math.max(window.newest, ts), period);
-        window.ensureCapacity(Math.floorDiv(window.origin, period), newestRow, channels);
-        window.put(row, reading.values());
-        window.newest = Math.max(window.newest, ts);
+        asset.samples.add(ts, reading.values());
         windowed.inc();
-        state.update(window);
+    }
+
+    private void counted(
+            AssetWindow asset, Reading reading, Context context, Collector<ModelInput> out) {
+        long ts = reading.timestamp();
+        if (asset.lastEnd != Long.MIN_VALUE && ts < asset.lastEnd - 1) {
+            reject(
+                    reading,
+                    context,
+                    "late: event time "
+                            + ts
+                            + " is before the end of the last count window ("
+                            + (asset.lastEnd - 1)
+                            + ")");
+            return;
+        }
+        AssetSamples samples = asset.samples;
+        samples.add(ts, reading.values());
+        windowed.inc();
+        boolean due =
+                asset.lastEnd == Long.MIN_VALUE
+                        || samples.readings - asset.readingsAtLastWindow >= window.every();
+        if (!due) {
+            return;
+        }
+        int covered = Resampler.lastN(samples, rows, base);
+        if (covered < 0) {
+            // Not yet rows samples of every channel: no window, and nothing to count as skipped.
+            return;
+        }
+        long start = Long.MAX_VALUE;
+        for (int c = 0; c < inputs; c++) {
+            start = Math.min(start, samples.time(c, samples.count(c) - rows));
+        }
+        long end = samples.newest() + 1;
+        emit(context.getCurrentKey(), start, end, covered, out);
+        asset.lastEnd = end;
+        asset.readingsAtLastWindow = samples.readings;
+        samples.keepLast(rows);
+    }
+
+    private void session(AssetWindow asset, Reading reading, Context context) {
+        long ts = reading.timestamp();
+        if (asset.lastEnd != Long.MIN_VALUE && ts < asset.lastEnd) {
+            reject(
+                    reading,
+                    context,
+                    "late: event time "
+                            + ts
+                            + " is before the end of the asset's last session ("
+                            + asset.lastEnd
+                            + ")");
+            return;
+        }
+        if (asset.sessionStart == Long.MIN_VALUE) {
+            asset.sessionStart = ts;
+        }
+        asset.samples.add(ts, reading.values());
+        windowed.inc();
+        asset.sessionStart = Math.min(asset.sessionStart, ts);
+        long due =
+                Math.min(
+                        asset.samples.newest() + window.gap().toMillis(),
+                        asset.sessionStart + window.maxLength().toMillis());
+        if (due != asset.sessionDue) {
+            if (asset.sessionDue != Long.MIN_VALUE) {
+                context.timerService().deleteEventTimeTimer(asset.sessionDue - 1 + lateness);
+            }
+            asset.sessionDue = due;
+            context.timerService().registerEventTimeTimer(due - 1 + lateness);
+        }
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext context, Collector<WindowTensor> out)
+    public void onTimer(long timestamp, OnTimerContext context, Collector<ModelInput> out)
             throws Exception {
-        AssetWindow window = state.value();
-        long end = timestamp + 1;
-        long start = end - length;
-        long firstRow = Math.floorDiv(start, period);
-
-        int filledRows = 0;
-        for (int r = 0; r < rows; r++) {
-            if (window.filled[slot(window, firstRow + r)]) {
-                filledRows++;
-            }
-        }
-        if (filledRows >= minFilledRows && filledRows > 0) {
-            out.collect(
-                    new WindowTensor(
-                            context.getCurrentKey(),
-                            start,
-                            end,
-                            tensor(window, firstRow),
-                            filledRows));
+        AssetWindow asset = state.value();
+        if (window.type() == WindowType.SESSION) {
+            closeSession(asset, context, out);
         } else {
-            skipped.inc();
+            closeTimed(asset, timestamp + 1 - lateness, context, out);
         }
-
-        long nextStart = start + hop;
-        window.clear(firstRow, Math.floorDiv(nextStart, period));
-        window.origin = nextStart;
-        window.lastEnd = end;
-        if (window.newest >= nextStart) {
-            window.pendingEnd = end + hop;
-            context.timerService().registerEventTimeTimer(end + hop - 1);
-        } else {
-            window.pendingEnd = Long.MIN_VALUE;
-        }
-        state.update(window);
+        state.update(asset);
     }
 
-    /** Copies the window's rows into a tensor, filling empty rows from their neighbours. */
-    private float[] tensor(AssetWindow window, long firstRow) {
-        float[] tensor = new float[rows * channels];
-        int firstFilled = -1;
-        for (int r = 0; r < rows; r++) {
-            int slot = slot(window, firstRow + r);
-            if (window.filled[slot]) {
-                System.arraycopy(window.values, slot * channels, tensor, r * channels, channels);
-                if (firstFilled < 0) {
-                    firstFilled = r;
-                }
-            } else if (firstFilled >= 0) {
-                System.arraycopy(tensor, (r - 1) * channels, tensor, r * channels, channels);
-            }
+    private void closeTimed(
+            AssetWindow asset, long end, OnTimerContext context, Collector<ModelInput> out) {
+        long start = end - length;
+        int covered =
+                Resampler.resample(
+                        asset.samples,
+                        start,
+                        window.samplePeriod().toMillis(),
+                        rows,
+                        window.resampling(),
+                        window.missing(),
+                        window.maxGap().toMillis(),
+                        maskValues,
+                        base);
+        emit(context.getCurrentKey(), start, end, covered, out);
+
+        long nextStart = start + hop;
+        asset.samples.evictBefore(nextStart);
+        asset.origin = nextStart;
+        asset.lastEnd = end;
+        if (asset.samples.newest() >= nextStart) {
+            asset.pendingEnd = end + hop;
+            context.timerService().registerEventTimeTimer(end + hop - 1 + lateness);
+        } else {
+            asset.pendingEnd = Long.MIN_VALUE;
         }
-        for (int r = 0; r < firstFilled; r++) {
-            System.arraycopy(tensor, firstFilled * channels, tensor, r * channels, channels);
+    }
+
+    private void closeSession(
+            AssetWindow asset, OnTimerContext context, Collector<ModelInput> out) {
+        long start = asset.sessionStart;
+        // The session's last reading must fall inside the last cell, whose end is exclusive.
+        long end = asset.samples.newest() + 1;
+        int covered =
+                Resampler.resample(
+                        asset.samples,
+                        start,
+                        (double) (end - start) / rows,
+                        rows,
+                        window.resampling(),
+                        window.missing(),
+                        window.maxGap().toMillis(),
+                        maskValues,
+                        base);
+        emit(context.getCurrentKey(), start, end, covered, out);
+        asset.samples = new AssetSamples(inputs);
+        asset.lastEnd = end;
+        asset.sessionStart = Long.MIN_VALUE;
+        asset.sessionDue = Long.MIN_VALUE;
+    }
+
+    private void emit(String asset, long start, long end, int covered, Collector<ModelInput> out) {
+        if (covered < 0 || covered < minCoveredRows || covered == 0) {
+            skipped.inc();
+            return;
         }
-        return tensor;
+        float[] tensor = new float[rows * columns.length];
+        DerivedChannels.apply(base, rows, inputs, columns, tensor);
+        out.collect(new ModelInput(asset, start, end, tensor, covered));
     }
 
     private void reject(Reading reading, Context context, String reason) {
@@ -190,11 +315,9 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
         byte[] payload = describe(reading).getBytes(StandardCharsets.UTF_8);
         long now = context.timerService().currentProcessingTime();
         context.output(
-                LATE, DeadLetters.of(pipeline, lateTopic, reading.asset(), payload, reason, now));
-    }
-
-    private static int slot(AssetWindow window, long row) {
-        return (int) Math.floorMod(row, (long) window.capacity());
+                LATE,
+                DeadLetters.of(
+                        pipeline, lateTopic, lateQos, reading.asset(), payload, reason, now));
     }
 
     private static String describe(Reading reading) {
@@ -203,7 +326,7 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
                 + "\",\"ts\":"
                 + reading.timestamp()
                 + ",\"values\":"
-                + Arrays.toString(reading.values())
+                + Arrays.toString(reading.values()).replace("NaN", "null")
                 + "}";
     }
 }

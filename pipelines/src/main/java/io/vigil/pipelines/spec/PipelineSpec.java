@@ -2,6 +2,7 @@ package io.vigil.pipelines.spec;
 
 import io.vigil.models.ModelCard;
 import io.vigil.models.ModelLocation;
+import io.vigil.pipelines.TopicTemplate;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -9,8 +10,9 @@ import java.util.Objects;
 
 /**
  * One pipeline, as an operator wrote it in YAML and {@link PipelineParser} checked it: where
- * readings come from, how they are windowed, which model scores them and where results go.
- * Immutable; every part is validated before any Flink code sees it.
+ * readings come from and how they are decoded, how they are windowed, which model scores them, how
+ * scores become events and where results go. Immutable; every part is validated, and consistent
+ * with the model, before any Flink code sees it.
  */
 public record PipelineSpec(
         String name,
@@ -19,6 +21,7 @@ public record PipelineSpec(
         Time time,
         Window window,
         Model model,
+        Detect detect,
         Output output)
         implements Serializable {
 
@@ -28,15 +31,39 @@ public record PipelineSpec(
         Objects.requireNonNull(time, "time must not be null.");
         Objects.requireNonNull(window, "window must not be null.");
         Objects.requireNonNull(model, "model must not be null.");
+        Objects.requireNonNull(detect, "detect must not be null.");
         Objects.requireNonNull(output, "output must not be null.");
     }
 
-    /** How event time is read from a payload. */
-    public enum TimestampFormat {
+    /** How payloads are written. */
+    public enum PayloadFormat implements ConfigOptions.Named {
+        /** A JSON object per reading, an array of them, or an array inside an object. */
+        JSON("json"),
+        /** Text lines of comma-separated (or other delimiter) values, one reading per line. */
+        CSV("csv"),
+        /** Eclipse Sparkplug B protobuf: births define metric aliases, data messages use them. */
+        SPARKPLUG_B("sparkplug-b");
+
+        private final String yaml;
+
+        PayloadFormat(String yaml) {
+            this.yaml = yaml;
+        }
+
+        @Override
+        public String yaml() {
+            return yaml;
+        }
+    }
+
+    /** How event time is written in a payload, or that arrival time stands in for it. */
+    public enum TimestampFormat implements ConfigOptions.Named {
         EPOCH_MILLIS("epoch-millis"),
         EPOCH_SECONDS("epoch-seconds"),
         EPOCH_MICROS("epoch-micros"),
-        ISO_8601("iso-8601");
+        ISO_8601("iso-8601"),
+        /** The time the gateway received the message; for sensors without a clock. */
+        ARRIVAL("arrival");
 
         private final String yaml;
 
@@ -44,60 +71,188 @@ public record PipelineSpec(
             this.yaml = yaml;
         }
 
+        @Override
         public String yaml() {
             return yaml;
         }
     }
 
     /**
-     * Where readings come from.
+     * Where readings come from and how they are decoded.
      *
-     * @param topics MQTT-style topic filters ({@code +} and {@code #} wildcards)
-     * @param assetSegment the 0-based topic level that holds the asset id
-     * @param timestampField the payload field with the event time
+     * @param topics topic templates: MQTT filters whose levels may be named ({@code {asset}})
+     * @param format how payloads are written
+     * @param assetPointer JSON Pointer to the asset id inside a reading, or {@code null} when the
+     *     topic's {@code {asset}} level (or, for Sparkplug, the device or edge node) names it
+     * @param channelPointer JSON Pointer to the channel name inside a reading, or {@code null}
+     * @param valueField where a one-channel reading keeps its value (field, pointer or column)
+     * @param recordsPointer JSON Pointer to an array of readings inside a message, or {@code null}
+     * @param csv CSV layout, or {@code null} for other formats
+     * @param timestampField field, pointer or column with the event time
      * @param timestampFormat how that field is written
-     * @param channels the channels, in the model's input order
+     * @param inputs the channels read from payloads, in the order of {@code Reading.values()}
+     * @param columns the model's input columns in the model's order: inputs and derived channels
      */
     public record Source(
-            List<String> topics,
-            int assetSegment,
+            List<TopicTemplate> topics,
+            PayloadFormat format,
+            String assetPointer,
+            String channelPointer,
+            String valueField,
+            String recordsPointer,
+            Csv csv,
             String timestampField,
             TimestampFormat timestampFormat,
-            List<Channel> channels)
+            List<Channel> inputs,
+            List<Channel> columns)
             implements Serializable {
         public Source {
             topics = List.copyOf(topics);
-            channels = List.copyOf(channels);
+            inputs = List.copyOf(inputs);
+            columns = List.copyOf(columns);
+        }
+
+        /**
+         * Whether each reading carries one channel, named by the topic or the payload, rather than
+         * one field per channel.
+         */
+        public boolean oneChannelPerReading() {
+            return channelPointer != null || topics.stream().anyMatch(t -> t.channelLevel() >= 0);
+        }
+
+        /** The plain MQTT filters to subscribe to. */
+        public List<String> filters() {
+            return topics.stream().map(TopicTemplate::filter).toList();
         }
     }
 
-    /** One channel of the model input and the payload field it is read from. */
-    public record Channel(String name, String field) implements Serializable {}
+    /**
+     * CSV layout.
+     *
+     * @param columns column names in order; the timestamp column and the channels' fields name them
+     * @param delimiter the separator
+     * @param header whether each message starts with a header line, which is skipped
+     */
+    public record Csv(List<String> columns, char delimiter, boolean header)
+            implements Serializable {
+        public Csv {
+            columns = List.copyOf(columns);
+        }
+    }
+
+    /**
+     * One channel: read from payloads (an input) or derived from another channel on the grid.
+     *
+     * @param name the channel's name, as the model card lists it
+     * @param field where its value is: JSON field or pointer, CSV column, Sparkplug metric, or the
+     *     channel id in the topic or payload; {@code null} for a derived channel
+     * @param scale multiplied into every value first (unit conversion)
+     * @param offset added after scaling
+     * @param min smallest plausible value after scaling; smaller readings are dead letters
+     * @param max largest plausible value after scaling
+     * @param derivation how a derived channel is computed, or {@code null} for an input
+     * @param from the channel a derived channel is computed from
+     * @param samples rows a rolling derivation spans
+     */
+    public record Channel(
+            String name,
+            String field,
+            double scale,
+            double offset,
+            double min,
+            double max,
+            Derivation derivation,
+            String from,
+            int samples)
+            implements Serializable {
+
+        /** An input channel with no conversion and no range: read from {@code field}. */
+        public static Channel input(String name, String field) {
+            return new Channel(
+                    name,
+                    field,
+                    1.0,
+                    0.0,
+                    Double.NEGATIVE_INFINITY,
+                    Double.POSITIVE_INFINITY,
+                    null,
+                    null,
+                    0);
+        }
+
+        public boolean derived() {
+            return derivation != null;
+        }
+    }
 
     /**
      * Event-time settings.
      *
-     * @param maxOutOfOrderness how late a reading may arrive behind the newest one and still count
-     * @param idleTimeout after this long without readings a source split stops holding the
-     *     watermark
+     * @param maxOutOfOrderness how far a reading may trail the newest one and still count
+     * @param idleTimeout after this long without readings event time follows the wall clock, so the
+     *     last windows of a quiet plant still close
+     * @param allowedLateness how long a window stays open after event time passed its end
      */
-    public record Time(Duration maxOutOfOrderness, Duration idleTimeout) implements Serializable {}
+    public record Time(Duration maxOutOfOrderness, Duration idleTimeout, Duration allowedLateness)
+            implements Serializable {}
+
+    /** The kinds of window. */
+    public enum WindowType implements ConfigOptions.Named {
+        /** Fixed length, a new window every hop; windows overlap. */
+        SLIDING("sliding"),
+        /** Fixed length, back to back. */
+        TUMBLING("tumbling"),
+        /** The last {@code size} readings of each channel, every {@code every} readings. */
+        COUNT("count"),
+        /** A burst of readings ended by a gap, resampled onto the model's rows. */
+        SESSION("session");
+
+        private final String yaml;
+
+        WindowType(String yaml) {
+            this.yaml = yaml;
+        }
+
+        @Override
+        public String yaml() {
+            return yaml;
+        }
+    }
 
     /**
-     * A sliding event-time window per asset, resampled onto a fixed grid.
+     * How readings of one asset become the model's fixed {@code rows × columns} tensor.
      *
-     * @param length window length; {@code length / samplePeriod} rows of the tensor
-     * @param hop how often a window is scored
-     * @param samplePeriod the grid step; a reading lands in the row of its timestamp
-     * @param minCoverage share of rows that must hold a reading; emptier windows are skipped,
-     *     counted
+     * @param type the kind of window
+     * @param length window length (sliding, tumbling)
+     * @param hop time between window ends (sliding; the length for tumbling)
+     * @param every readings between two count windows
+     * @param gap silence that ends a session
+     * @param maxLength longest session; a longer one is closed and scored
+     * @param samplePeriod grid step (sliding, tumbling)
+     * @param rows tensor rows: the model's input length
+     * @param resampling how a cell's readings become its value
+     * @param missing what an empty cell gets
+     * @param maxGap how far a value is carried forward or interpolated across
+     * @param minCoverage share of rows in which every channel had a reading of its own
      */
-    public record Window(Duration length, Duration hop, Duration samplePeriod, double minCoverage)
+    public record Window(
+            WindowType type,
+            Duration length,
+            Duration hop,
+            int every,
+            Duration gap,
+            Duration maxLength,
+            Duration samplePeriod,
+            int rows,
+            Resampling resampling,
+            MissingPolicy missing,
+            Duration maxGap,
+            double minCoverage)
             implements Serializable {
 
-        /** Rows of the tensor this window becomes. */
-        public int rows() {
-            return (int) (length.toMillis() / samplePeriod.toMillis());
+        /** Whether windows sit on a fixed time grid (sliding, tumbling). */
+        public boolean timed() {
+            return type == WindowType.SLIDING || type == WindowType.TUMBLING;
         }
     }
 
@@ -106,34 +261,107 @@ public record PipelineSpec(
      *
      * @param location where the model lives
      * @param card its card, read when the pipeline was parsed
-     * @param threshold the anomaly threshold: the YAML's, or the card's calibrated one
      * @param batchSize windows scored together at most
      * @param batchTimeout the longest a window waits for its batch to fill
      */
     public record Model(
-            ModelLocation location,
-            ModelCard card,
-            double threshold,
-            int batchSize,
-            Duration batchTimeout)
+            ModelLocation location, ModelCard card, int batchSize, Duration batchTimeout)
+            implements Serializable {
+
+        /** Whether the model predicts remaining useful life rather than an anomaly score. */
+        public boolean predictsRul() {
+            return "rul".equals(card.task());
+        }
+    }
+
+    /**
+     * Per-asset threshold calibration by peaks over threshold.
+     *
+     * @param windows scores collected before the threshold is fitted
+     * @param initialQuantile quantile of those scores where the tail fit starts
+     * @param risk the chance that a normal window scores above the fitted threshold
+     */
+    public record Calibration(int windows, double initialQuantile, double risk)
             implements Serializable {}
 
     /**
-     * Where results go. Topic templates may use {@code {pipeline}} and {@code {asset}}.
+     * How scores become episodes: one event when an alarm is raised, one when it clears.
      *
-     * @param anomalyTopic anomaly events, one per anomalous window
-     * @param healthTopic the retained health message per asset
-     * @param healthInterval event time between two health messages of one asset
-     * @param qos MQTT QoS of results (0 or 1)
-     * @param deadLetterTopic malformed payloads, with the reason; stays on the plant broker
-     * @param topChannels how many channels an anomaly event blames
+     * @param event {@code anomaly} (score above threshold) or {@code maintenance-due} (predicted
+     *     remaining life below the horizon)
+     * @param threshold the raise level: anomaly threshold, or the RUL horizon; NaN for a RUL
+     *     pipeline without a horizon (no events, RUL in health and scores only)
+     * @param clearRatio the clear level as a share of the threshold (hysteresis); 1 for none
+     * @param calibration per-asset calibration, or {@code null} for a fixed threshold
+     * @param k windows of the last {@code n} that must be over the threshold to raise
+     * @param n debounce span
+     * @param cooldown the least event time between a clear and the next raise
+     */
+    public record Detect(
+            String event,
+            double threshold,
+            double clearRatio,
+            Calibration calibration,
+            int k,
+            int n,
+            Duration cooldown)
+            implements Serializable {
+
+        /** Whether low scores are bad (remaining useful life) rather than high ones. */
+        public boolean lowIsBad() {
+            return "maintenance-due".equals(event);
+        }
+    }
+
+    /**
+     * One result stream. Topics are templates over {@code {pipeline}}, {@code {asset}} and {@code
+     * {type}}.
+     *
+     * @param topic the topic template, or {@code null} when the stream is off
+     * @param qos MQTT QoS (0 or 1)
+     * @param retain whether the broker keeps the last message per topic
+     * @param ratePerSecond per-asset limit in event time, or 0 for none; messages over it are
+     *     counted, not sent
+     * @param fields the optional fields to include
+     * @param interval event time between two messages of one asset (health only)
+     */
+    public record Stream(
+            String topic,
+            int qos,
+            boolean retain,
+            double ratePerSecond,
+            List<String> fields,
+            Duration interval)
+            implements Serializable {
+        public Stream {
+            fields = List.copyOf(fields);
+        }
+
+        public boolean enabled() {
+            return topic != null;
+        }
+
+        public boolean has(String field) {
+            return fields.contains(field);
+        }
+    }
+
+    /**
+     * Where results go.
+     *
+     * @param topChannels how many channels an event blames, worst first
+     * @param events anomaly and maintenance-due episodes
+     * @param health the retained health message per asset
+     * @param scores every window's score (off unless a topic is given)
+     * @param deadLetters undecodable payloads, with the reason (plant broker)
+     * @param late readings too late for their windows (plant broker)
      */
     public record Output(
-            String anomalyTopic,
-            String healthTopic,
-            Duration healthInterval,
-            int qos,
-            String deadLetterTopic,
-            int topChannels)
+            int topChannels,
+            Stream events,
+            Stream health,
+            Stream scores,
+            Stream deadLetters,
+            Stream late)
             implements Serializable {}
 }

@@ -32,15 +32,38 @@ public final class YamlReader {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
 
+    private static final Pattern RATE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*/\\s*(s|min|h)");
+
     private final String file;
     private final ConfigOptions options;
     private final MappingNode root;
-    private final List<SpecError> errors = new ArrayList<>();
+    // The path of the list whose item this reader reads, or "" for a whole document.
+    private final String prefix;
+    private final List<SpecError> errors;
 
     public YamlReader(String file, ConfigOptions options, MappingNode root) {
+        this(file, options, root, "", new ArrayList<>());
+    }
+
+    private YamlReader(
+            String file,
+            ConfigOptions options,
+            MappingNode root,
+            String prefix,
+            List<SpecError> errors) {
         this.file = file;
         this.options = options;
         this.root = root;
+        this.prefix = prefix;
+        this.errors = errors;
+    }
+
+    /**
+     * A reader for one block item of the list at {@code listPath}: its keys are read by their full
+     * paths ({@code source.channels.scale}) and its mistakes join this reader's.
+     */
+    public YamlReader item(MappingNode item, String listPath) {
+        return new YamlReader(file, options, item, listPath, errors);
     }
 
     /**
@@ -65,7 +88,7 @@ public final class YamlReader {
                                     line,
                                     column,
                                     "",
-                                    "not valid YAML: " + problem.trim())));
+                                    "not valid YAML: " + problem.trim() + flowHint(problem))));
         }
         if (!(root instanceof MappingNode mapping)) {
             int line = root == null ? 1 : root.getStartMark().getLine() + 1;
@@ -85,6 +108,14 @@ public final class YamlReader {
         return mapping;
     }
 
+    /** Braces in an unquoted value inside [a, flow, list] open a block: the classic slip. */
+    private static String flowHint(String problem) {
+        return problem.contains("expected ',' or ']'") || problem.contains("expected ',' or '}'")
+                ? ". Inside [ ] and { }, quote values that contain braces, such as"
+                        + " ['plant/{asset}/telemetry'], or write the list one '- item' per line"
+                : "";
+    }
+
     /** Every mistake found so far. */
     public List<SpecError> errors() {
         return errors;
@@ -100,7 +131,7 @@ public final class YamlReader {
      * keys are present.
      */
     public void checkKeys(String block) {
-        Node node = block.isEmpty() ? root : node(block);
+        Node node = block.equals(prefix) ? root : node(block);
         if (node == null || isNull(node)) {
             // An optional block with every key commented out: all defaults.
             return;
@@ -139,7 +170,8 @@ public final class YamlReader {
                                 + where
                                 + "; allowed keys: "
                                 + allowed
-                                + hint(key, allowed, tuple));
+                                + hint(key, allowed)
+                                + (hint(key, allowed).isEmpty() ? indentHint(key, tuple) : ""));
             }
         }
         for (String key : allowed) {
@@ -159,7 +191,11 @@ public final class YamlReader {
     /** The node at a dotted path, or {@code null} where any part is missing. */
     public Node node(String path) {
         Node current = root;
-        for (String key : path.split("\\.")) {
+        String relative = relative(path);
+        if (relative.isEmpty()) {
+            return root;
+        }
+        for (String key : relative.split("\\.")) {
             // A block written with every key commented out is null: it holds nothing.
             if (!(current instanceof MappingNode mapping)) {
                 return null;
@@ -182,6 +218,115 @@ public final class YamlReader {
             return null;
         }
         return scalar.getValue();
+    }
+
+    /** An integer within the option's declared range. */
+    public Integer integer(String path) {
+        ConfigOptions.Option option = options.get(path);
+        return integer(
+                path,
+                option.min() == null ? Integer.MIN_VALUE : option.min().intValue(),
+                option.max() == null ? Integer.MAX_VALUE : option.max().intValue());
+    }
+
+    /** A number within the option's declared range. */
+    public Double number(String path) {
+        ConfigOptions.Option option = options.get(path);
+        return number(
+                path,
+                option.min() == null ? -Double.MAX_VALUE : option.min(),
+                option.max() == null ? Double.MAX_VALUE : option.max());
+    }
+
+    public Boolean bool(String path) {
+        String text = string(path);
+        if (text == null) {
+            return null;
+        }
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> {
+                error(at(path), path, "expected true or false, found '" + text + "'");
+                yield null;
+            }
+        };
+    }
+
+    /** One of the enum's values, by its YAML name. */
+    public <E extends Enum<E> & ConfigOptions.Named> E choice(String path, Class<E> type) {
+        String text = string(path);
+        if (text == null) {
+            return null;
+        }
+        for (E value : type.getEnumConstants()) {
+            if (value.yaml().equals(text)) {
+                return value;
+            }
+        }
+        List<String> names = java.util.Arrays.stream(type.getEnumConstants()).map(E::yaml).toList();
+        error(
+                at(path),
+                path,
+                "expected one of " + names + ", found '" + text + "'" + hint(text, names));
+        return null;
+    }
+
+    /** A rate such as {@code 10/min}, in events per second. */
+    public Double rate(String path) {
+        String text = string(path);
+        if (text == null) {
+            return null;
+        }
+        Matcher m = RATE.matcher(text.trim().toLowerCase(Locale.ROOT));
+        double amount = m.matches() ? Double.parseDouble(m.group(1)) : 0;
+        if (!m.matches() || amount <= 0) {
+            error(
+                    at(path),
+                    path,
+                    "expected a positive rate such as '1/s', '10/min' or '100/h', found '"
+                            + text
+                            + "'");
+            return null;
+        }
+        return switch (m.group(2)) {
+            case "s" -> amount;
+            case "min" -> amount / 60;
+            default -> amount / 3_600;
+        };
+    }
+
+    /** A JSON Pointer (RFC 6901): empty, or '/'-separated tokens with only ~0 and ~1 escapes. */
+    public String pointer(String path) {
+        String text = string(path);
+        if (text == null) {
+            return null;
+        }
+        String problem = pointerProblem(text);
+        if (problem != null) {
+            error(at(path), path, problem);
+            return null;
+        }
+        return text;
+    }
+
+    /** Why {@code text} is not a JSON Pointer, or {@code null} when it is one. */
+    public static String pointerProblem(String text) {
+        if (!text.isEmpty() && !text.startsWith("/")) {
+            return "expected a JSON Pointer starting with '/', such as '/meta/asset', found '"
+                    + text
+                    + "'";
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == '~'
+                    && (i + 1 == text.length()
+                            || (text.charAt(i + 1) != '0' && text.charAt(i + 1) != '1'))) {
+                return "'~' in a JSON Pointer must be written '~0' ('~') or '~1' ('/'), found '"
+                        + text
+                        + "'";
+            }
+        }
+        return null;
     }
 
     public Integer integer(String path, int min, int max) {
@@ -249,11 +394,16 @@ public final class YamlReader {
                     case "m" -> amount * 60_000;
                     default -> amount * 3_600_000;
                 };
-        if (millis < 1 || millis != Math.rint(millis)) {
+        boolean zeroAllowed = options.get(path).min() != null && options.get(path).min() == 0;
+        if (millis < (zeroAllowed ? 0 : 1) || millis != Math.rint(millis)) {
             error(
                     at(path),
                     path,
-                    "expected a positive whole number of milliseconds, found '" + text + "'");
+                    "expected a "
+                            + (zeroAllowed ? "" : "positive ")
+                            + "whole number of milliseconds, found '"
+                            + text
+                            + "'");
             return null;
         }
         return Duration.ofMillis((long) millis);
@@ -306,7 +456,20 @@ public final class YamlReader {
             return node;
         }
         int dot = path.lastIndexOf('.');
-        return dot < 0 ? root : at(path.substring(0, dot));
+        return dot < 0 || path.equals(prefix) ? root : at(path.substring(0, dot));
+    }
+
+    private String relative(String path) {
+        if (prefix.isEmpty()) {
+            return path;
+        }
+        if (path.equals(prefix)) {
+            return "";
+        }
+        if (!path.startsWith(prefix + ".")) {
+            throw new IllegalArgumentException(path + " is not inside " + prefix);
+        }
+        return path.substring(prefix.length() + 1);
     }
 
     private static boolean isNull(Node node) {
@@ -343,7 +506,8 @@ public final class YamlReader {
         return block.isEmpty() ? key : block + "." + key;
     }
 
-    private static String hint(String key, Set<String> allowed, NodeTuple tuple) {
+    /** A did-you-mean hint for a misspelt key or value, or "" when nothing is close. */
+    static String hint(String key, java.util.Collection<String> allowed) {
         String closest =
                 allowed.stream()
                         .min(Comparator.comparingInt(candidate -> editDistance(key, candidate)))
@@ -351,7 +515,11 @@ public final class YamlReader {
         if (closest != null && editDistance(key, closest) <= Math.max(2, key.length() / 3)) {
             return ". Did you mean '" + closest + "'?";
         }
-        if (tuple.getKeyNode().getStartMark().getColumn() == 0 && !allowed.contains(key)) {
+        return "";
+    }
+
+    private String indentHint(String key, NodeTuple tuple) {
+        if (tuple.getKeyNode().getStartMark().getColumn() == 0 && prefix.isEmpty()) {
             return ". Is it indented too little, so it left the block above?";
         }
         return "";

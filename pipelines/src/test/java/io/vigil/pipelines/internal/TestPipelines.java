@@ -16,9 +16,7 @@ public final class TestPipelines {
                 """
                 name: tiny
                 source:
-                  topics: [plant/+/data]
-                  asset:
-                    topic-segment: 1
+                  topics: ['plant/{asset}/data']
                   channels: [a, b]
                 window:
                   length: 800ms
@@ -29,5 +27,25 @@ public final class TestPipelines {
                 """
                         + extra,
                 Path.of("."));
+    }
+
+    /** The tiny pipeline with another window block body (indented two spaces). */
+    public static PipelineSpec window(String body) {
+        return parse(
+                """
+                name: tiny
+                source:
+                  topics: ['plant/{asset}/data']
+                  channels: [a, b]
+                window:
+                """
+                        + "  "
+                        + body
+                        + "\nmodel:\n  name: tiny-ae\n");
+    }
+
+    /** A pipeline on the tiny test model from complete YAML text. */
+    public static PipelineSpec parse(String yaml) {
+        return PipelineParser.parse("test.yaml", yaml, Path.of("."));
     }
 }

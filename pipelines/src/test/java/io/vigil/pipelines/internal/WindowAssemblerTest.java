@@ -2,7 +2,9 @@ package io.vigil.pipelines.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.pipelines.ModelInput;
 import io.vigil.pipelines.OutboundMessage;
+import io.vigil.pipelines.spec.PipelineSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -19,16 +21,22 @@ import org.junit.jupiter.api.Test;
  */
 class WindowAssemblerTest {
 
-    private KeyedOneInputStreamOperatorTestHarness<String, Reading, WindowTensor> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, Reading, ModelInput> harness;
 
     @BeforeEach
     void open() throws Exception {
-        harness =
+        harness = harness(TestPipelines.tiny(""));
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Reading, ModelInput> harness(
+            PipelineSpec spec) throws Exception {
+        var harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new WindowAssembler(TestPipelines.tiny(""))),
+                        new KeyedProcessOperator<>(new WindowAssembler(spec)),
                         Reading::asset,
                         Types.STRING);
         harness.open();
+        return harness;
     }
 
     private void reading(String asset, long ts) throws Exception {
@@ -65,13 +73,13 @@ class WindowAssemblerTest {
         // [400, 1200) holds 2 of 8 rows: skipped. [800, 1600) holds 6: emitted, the two empty rows
         // at its start taken from the first reading.
         harness.processWatermark(1599);
-        List<WindowTensor> windows = harness.extractOutputValues();
+        List<ModelInput> windows = harness.extractOutputValues();
         assertThat(windows).hasSize(1);
-        WindowTensor w = windows.get(0);
+        ModelInput w = windows.get(0);
         assertThat(w.asset()).isEqualTo("p1");
         assertThat(w.start()).isEqualTo(800);
         assertThat(w.end()).isEqualTo(1600);
-        assertThat(w.filledRows()).isEqualTo(6);
+        assertThat(w.coveredRows()).isEqualTo(6);
         assertThat(w.data()).containsExactly(rows(1000, 1000, 1000, 1100, 1200, 1300, 1400, 1500));
     }
 
@@ -82,7 +90,7 @@ class WindowAssemblerTest {
         }
         harness.processElement(new Reading("p1", 1250, new float[] {99f, 98f}), 1250);
         harness.processWatermark(1999);
-        List<WindowTensor> windows = harness.extractOutputValues();
+        List<ModelInput> windows = harness.extractOutputValues();
         // [800,1600) holds 1200..1500 (3 rows): skipped; [1200, 2000) holds 5 rows.
         assertThat(windows).hasSize(1);
         float[] expected = rows(1200, 1300, 1300, 1500, 1600, 1700, 1700, 1700);
@@ -117,7 +125,7 @@ class WindowAssemblerTest {
                 .contains(
                         "late: event time 1150 is before the oldest open window, which starts at 1200");
         harness.processWatermark(1999);
-        List<WindowTensor> windows = harness.extractOutputValues();
+        List<ModelInput> windows = harness.extractOutputValues();
         assertThat(windows).hasSize(2);
         assertThat(windows.get(1).start()).isEqualTo(1200);
     }
@@ -129,9 +137,9 @@ class WindowAssemblerTest {
             reading("p2", ts + 20);
         }
         harness.processWatermark(1599);
-        List<WindowTensor> windows = harness.extractOutputValues();
-        assertThat(windows).extracting(WindowTensor::asset).containsExactlyInAnyOrder("p1", "p2");
-        WindowTensor p2 =
+        List<ModelInput> windows = harness.extractOutputValues();
+        assertThat(windows).extracting(ModelInput::asset).containsExactlyInAnyOrder("p1", "p2");
+        ModelInput p2 =
                 windows.stream().filter(w -> w.asset().equals("p2")).findFirst().orElseThrow();
         assertThat(p2.data()).containsExactly(rows(1020, 1020, 1020, 1120, 1220, 1320, 1420, 1520));
     }
@@ -150,10 +158,10 @@ class WindowAssemblerTest {
         }
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
         harness.processWatermark(21_199);
-        List<WindowTensor> windows = harness.extractOutputValues();
+        List<ModelInput> windows = harness.extractOutputValues();
         // The first window after the silence is the first one ending after its first reading.
         assertThat(windows.subList(emitted, windows.size()))
-                .extracting(WindowTensor::start)
+                .extracting(ModelInput::start)
                 .containsExactly(19_600L, 20_000L, 20_400L);
     }
 
@@ -175,6 +183,120 @@ class WindowAssemblerTest {
         assertThat(records).hasSize(1);
         OutboundMessage letter = records.peek().getValue();
         assertThat(letter.destination()).isEqualTo(OutboundMessage.Destination.PLANT);
-        assertThat(letter.topic()).isEqualTo("vigil/dead-letter/tiny");
+        assertThat(letter.topic()).isEqualTo("vigil/late/tiny");
+    }
+
+    @Test
+    void tumblingWindowsAreBackToBack() throws Exception {
+        harness =
+                harness(
+                        TestPipelines.window(
+                                "type: tumbling\n  length: 800ms\n  min-coverage: 0.5"));
+        for (long ts = 800; ts < 2400; ts += 100) {
+            reading("p1", ts);
+        }
+        harness.processWatermark(2399);
+        assertThat(harness.extractOutputValues())
+                .extracting(ModelInput::start)
+                .containsExactly(800L, 1600L);
+    }
+
+    @Test
+    void allowedLatenessKeepsAWindowOpenForLateReadings() throws Exception {
+        harness = harness(TestPipelines.tiny("time: {allowed-lateness: 300ms}\n"));
+        for (long ts = 1000; ts <= 1500; ts += 100) {
+            reading("p1", ts);
+        }
+        harness.processWatermark(1700);
+        assertThat(harness.extractOutputValues()).isEmpty();
+        // Behind the watermark, but its window [800, 1600) is still open: it counts.
+        reading("p1", 850);
+        harness.processWatermark(1899);
+        ModelInput window = harness.extractOutputValues().get(0);
+        assertThat(window.start()).isEqualTo(800);
+        assertThat(window.coveredRows()).isEqualTo(7);
+        assertThat(late()).isEmpty();
+    }
+
+    @Test
+    void oneChannelPerReadingCombinesIntoRows() throws Exception {
+        for (long ts = 800; ts < 1600; ts += 100) {
+            harness.processElement(new Reading("p1", ts, new float[] {ts / 100f, Float.NaN}), ts);
+            harness.processElement(
+                    new Reading("p1", ts + 50, new float[] {Float.NaN, -ts / 100f}), ts + 50);
+        }
+        harness.processWatermark(1599);
+        ModelInput window = windowStartingAt(800);
+        assertThat(window.coveredRows()).isEqualTo(8);
+        assertThat(window.data())
+                .containsExactly(rows(800, 900, 1000, 1100, 1200, 1300, 1400, 1500));
+    }
+
+    @Test
+    void maskPutsTheModelsNormalValueInEmptyCellsAndSkipRejectsTheWindow() throws Exception {
+        harness =
+                harness(
+                        TestPipelines.window(
+                                "length: 800ms\n  hop: 400ms\n  missing: mask\n  min-coverage: 0.5"));
+        for (long ts : new long[] {800, 900, 1000, 1100, 1300, 1400, 1500}) {
+            reading("p1", ts);
+        }
+        harness.processWatermark(1599);
+        ModelInput window = windowStartingAt(800);
+        float[] expected = rows(800, 900, 1000, 1100, 0, 1300, 1400, 1500);
+        expected[8] = 10f; // tiny-ae's card mean: 10 for a, 0 for b
+        expected[9] = 0f;
+        assertThat(window.data()).containsExactly(expected);
+        assertThat(window.coveredRows()).isEqualTo(7);
+
+        harness =
+                harness(
+                        TestPipelines.window(
+                                "length: 800ms\n  hop: 400ms\n  missing: skip\n  min-coverage: 0.5"));
+        for (long ts : new long[] {800, 900, 1000, 1100, 1300, 1400, 1500}) {
+            reading("p1", ts);
+        }
+        harness.processWatermark(1599);
+        assertThat(harness.extractOutputValues()).isEmpty();
+    }
+
+    private ModelInput windowStartingAt(long start) {
+        return harness.extractOutputValues().stream()
+                .filter(w -> w.start() == start)
+                .findFirst()
+                .orElseThrow();
+    }
+
+    @Test
+    void countWindowsTakeTheLastReadingsEveryFewReadings() throws Exception {
+        harness = harness(TestPipelines.window("type: count\n  every: 2\n  min-coverage: 1"));
+        for (long ts = 100; ts <= 1200; ts += 100) {
+            reading("p1", ts);
+        }
+        // Windows once 8 readings are there, then every second reading: ends 801, 1001, 1201.
+        assertThat(harness.extractOutputValues())
+                .extracting(ModelInput::end)
+                .containsExactly(801L, 1001L, 1201L);
+        assertThat(harness.extractOutputValues().get(2).data())
+                .containsExactly(rows(500, 600, 700, 800, 900, 1000, 1100, 1200));
+    }
+
+    @Test
+    void sessionWindowsCloseAfterTheGapAndSpreadTheSessionOverTheRows() throws Exception {
+        harness = harness(TestPipelines.window("type: session\n  gap: 1s"));
+        // One reading every 200 ms from 0 to 1400: 8 readings, 1401 ms, 175.125 ms per row.
+        for (long ts = 0; ts <= 1400; ts += 200) {
+            reading("p1", ts);
+        }
+        harness.processWatermark(2398);
+        assertThat(harness.extractOutputValues()).isEmpty();
+        harness.processWatermark(2399);
+        ModelInput window = harness.extractOutputValues().get(0);
+        assertThat(window.start()).isZero();
+        assertThat(window.end()).isEqualTo(1401);
+        assertThat(window.data()).containsExactly(rows(0, 200, 400, 600, 800, 1000, 1200, 1400));
+        // The next reading opens a new session.
+        reading("p1", 5000);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
     }
 }

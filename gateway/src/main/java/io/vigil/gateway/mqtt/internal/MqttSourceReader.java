@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * One MQTT client per Flink source reader. Paho's callback thread only puts each message into a
  * bounded hand-off queue; when the queue is full it blocks there, Paho stops reading the socket,
  * and the broker holds the rest: backpressure instead of drops. The task thread drains the queue in
- * {@link #pollNext}.
+ * {@link #pollNext} and acknowledges each QoS 1 message as it hands it to Flink, so a message still
+ * in the queue when the job stops (a reload's stop-with-savepoint, a cancel) is unacknowledged and
+ * the broker sends it again to the next reader with this client id.
  */
 public final class MqttSourceReader implements SourceReader<InboundMessage, MqttSplit> {
 
@@ -40,7 +42,7 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
     private final List<String> topics;
     private final int qos;
     private final String sharedGroup;
-    private final FutureCompletingBlockingQueue<InboundMessage> handOff;
+    private final FutureCompletingBlockingQueue<Delivery> handOff;
     private final Counter received;
     private final ScheduledExecutorService connector;
 
@@ -81,13 +83,27 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
             throw new IllegalStateException("MQTT source failed: " + fatal.getMessage(), fatal);
         }
         for (int i = 0; i < MAX_RECORDS_PER_POLL; i++) {
-            InboundMessage message = handOff.poll();
-            if (message == null) {
+            Delivery delivery = handOff.poll();
+            if (delivery == null) {
                 return InputStatus.NOTHING_AVAILABLE;
             }
-            output.collect(message);
+            output.collect(delivery.message);
+            acknowledge(delivery);
         }
         return InputStatus.MORE_AVAILABLE;
+    }
+
+    private void acknowledge(Delivery delivery) {
+        if (delivery.qos == 0) {
+            return;
+        }
+        try {
+            client.messageArrivedComplete(delivery.id, delivery.qos);
+        } catch (MqttException e) {
+            // The connection dropped: the broker resends the message after the reconnect, and the
+            // duplicate is what at-least-once allows.
+            LOG.debug("Cannot acknowledge message {}: {}", delivery.id, e.getMessage());
+        }
     }
 
     @Override
@@ -107,6 +123,7 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
                             connection, connection.clientIdPrefix() + "-source-" + split.index());
             statusTopic = SourceStatus.topic(connection.clientIdPrefix(), split.index());
             client.setCallback(new Callback());
+            client.setManualAcks(true);
             connector.execute(this::connect);
         }
     }
@@ -251,6 +268,9 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
         }
     }
 
+    /** A message and what acknowledging it takes. */
+    private record Delivery(InboundMessage message, int id, int qos) {}
+
     private final class Callback extends MqttCallbacks {
 
         Callback() {
@@ -264,10 +284,10 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
                         "Reader closed; the broker redelivers this message.");
             }
             // Blocks while the queue is full: Paho stops reading and the broker keeps the rest.
-            // Returning acknowledges a QoS 1 message, so it must be in the queue by then.
+            // The message is acknowledged when the task thread hands it to Flink.
             InboundMessage inbound =
                     new InboundMessage(topic, message.getPayload(), System.currentTimeMillis());
-            if (!handOff.put(0, inbound)) {
+            if (!handOff.put(0, new Delivery(inbound, message.getId(), message.getQos()))) {
                 // Woken up by close(): throwing leaves the message unacknowledged for redelivery.
                 throw new IllegalStateException(
                         "Reader closed; the broker redelivers this message.");

@@ -1,0 +1,133 @@
+package io.vigil.pipelines.internal;
+
+import io.vigil.pipelines.spec.Derivation;
+
+/**
+ * Builds the model's input columns from a resampled window: each column is an input channel as is
+ * or a {@link Derivation} of one. Derivations are computed on the grid, after resampling, so that
+ * they see evenly spaced rows whatever the readings' rates.
+ */
+final class DerivedChannels {
+
+    private DerivedChannels() {}
+
+    /**
+     * One model input column.
+     *
+     * @param source the input channel it is computed from
+     * @param derivation how, or null for a plain copy of {@code source}
+     * @param samples the rows a {@link Derivation#ROLLING_RMS} spans; ignored otherwise
+     */
+    record Column(int source, Derivation derivation, int samples) implements java.io.Serializable {
+
+        Column {
+            if (source < 0) {
+                throw new IllegalArgumentException("source must not be negative, found " + source);
+            }
+            if (derivation == Derivation.ROLLING_RMS && samples <= 0) {
+                throw new IllegalArgumentException(
+                        "rolling-rms samples must be positive, found " + samples);
+            }
+        }
+
+        /** Input channel {@code source} as is. */
+        static Column copy(int source) {
+            return new Column(source, null, 0);
+        }
+    }
+
+    /**
+     * Writes the {@code rows × columns.length} time-major tensor of {@code columns} into {@code
+     * out}, computed from the {@code rows × baseChannels} time-major tensor {@code base}, in {@code
+     * O(rows × columns)}.
+     */
+    static void apply(float[] base, int rows, int baseChannels, Column[] columns, float[] out) {
+        if (base.length < rows * baseChannels) {
+            throw new IllegalArgumentException(
+                    "base holds "
+                            + base.length
+                            + " floats, needs rows * baseChannels = "
+                            + rows * baseChannels);
+        }
+        if (out.length < rows * columns.length) {
+            throw new IllegalArgumentException(
+                    "out holds "
+                            + out.length
+                            + " floats, needs rows * columns = "
+                            + rows * columns.length);
+        }
+        for (int k = 0; k < columns.length; k++) {
+            Column column = columns[k];
+            if (column.source() >= baseChannels) {
+                throw new IllegalArgumentException(
+                        "column "
+                                + k
+                                + " reads channel "
+                                + column.source()
+                                + ", but there are only "
+                                + baseChannels);
+            }
+            if (column.derivation() == null) {
+                copy(base, rows, baseChannels, column.source(), out, columns.length, k);
+                continue;
+            }
+            switch (column.derivation()) {
+                case DIFFERENCE ->
+                        difference(
+                                base, rows, baseChannels, column.source(), out, columns.length, k);
+                case ROLLING_RMS ->
+                        rollingRms(
+                                base,
+                                rows,
+                                baseChannels,
+                                column.source(),
+                                column.samples(),
+                                out,
+                                columns.length,
+                                k);
+            }
+        }
+    }
+
+    private static void copy(
+            float[] base, int rows, int baseChannels, int source, float[] out, int width, int k) {
+        for (int r = 0; r < rows; r++) {
+            out[r * width + k] = base[r * baseChannels + source];
+        }
+    }
+
+    private static void difference(
+            float[] base, int rows, int baseChannels, int source, float[] out, int width, int k) {
+        for (int r = 0; r < rows; r++) {
+            out[r * width + k] =
+                    r == 0
+                            ? 0f
+                            : base[r * baseChannels + source]
+                                    - base[(r - 1) * baseChannels + source];
+        }
+    }
+
+    private static void rollingRms(
+            float[] base,
+            int rows,
+            int baseChannels,
+            int source,
+            int samples,
+            float[] out,
+            int width,
+            int k) {
+        // A running sum of squares keeps this O(rows) whatever the span.
+        double sumOfSquares = 0;
+        for (int r = 0; r < rows; r++) {
+            double x = base[r * baseChannels + source];
+            sumOfSquares += x * x;
+            if (r >= samples) {
+                double dropped = base[(r - samples) * baseChannels + source];
+                sumOfSquares -= dropped * dropped;
+            }
+            // Subtraction can leave a rounding error just below zero when the signal falls to 0.
+            double mean = Math.max(0, sumOfSquares) / Math.min(r + 1, samples);
+            out[r * width + k] = (float) Math.sqrt(mean);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.vigil.pipelines.internal;
+
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.util.clock.RelativeClock;
+
+/**
+ * Event time of a pipeline's readings: the newest reading's time minus the allowed
+ * out-of-orderness, and, once no reading has come for the idle timeout, the wall clock's progress
+ * on top, so the last windows of a plant that went quiet are still scored. A subtask that has never
+ * seen a reading is idle and holds nothing back.
+ *
+ * <p>Flink's own {@code withIdleness} only stops an idle input from holding the others back; when
+ * every input is quiet, event time would stand still and the last windows would wait for the next
+ * reading, however long that takes.
+ */
+public final class ReadingWatermarks implements WatermarkGenerator<Reading> {
+
+    private final long outOfOrderness;
+    private final long idleTimeout;
+    private final RelativeClock clock;
+
+    private long newest = Long.MIN_VALUE;
+    private long lastReadingAt;
+    private long emitted = Long.MIN_VALUE;
+
+    ReadingWatermarks(Duration outOfOrderness, Duration idleTimeout, RelativeClock clock) {
+        this.outOfOrderness = outOfOrderness.toMillis();
+        this.idleTimeout = idleTimeout.toMillis();
+        this.clock = clock;
+    }
+
+    /** The strategy for a pipeline's readings, event time taken from each reading. */
+    public static WatermarkStrategy<Reading> strategy(
+            Duration outOfOrderness, Duration idleTimeout) {
+        WatermarkStrategy<Reading> strategy =
+                context ->
+                        new ReadingWatermarks(
+                                outOfOrderness, idleTimeout, context.getInputActivityClock());
+        return strategy.withTimestampAssigner((reading, ignored) -> reading.timestamp());
+    }
+
+    @Override
+    public void onEvent(Reading reading, long eventTimestamp, WatermarkOutput output) {
+        newest = Math.max(newest, eventTimestamp);
+        lastReadingAt = clock.relativeTimeMillis();
+    }
+
+    @Override
+    public void onPeriodicEmit(WatermarkOutput output) {
+        if (newest == Long.MIN_VALUE) {
+            output.markIdle();
+            return;
+        }
+        long watermark = newest - outOfOrderness - 1;
+        long quietFor = clock.relativeTimeMillis() - lastReadingAt;
+        if (quietFor >= idleTimeout) {
+            // No reading for the idle timeout: none is coming soon that this would make late, so
+            // event time follows the wall clock from the newest reading on.
+            watermark = newest - 1 + (quietFor - idleTimeout);
+        }
+        if (watermark > emitted) {
+            emitted = watermark;
+            output.emitWatermark(new Watermark(watermark));
+        }
+    }
+}
