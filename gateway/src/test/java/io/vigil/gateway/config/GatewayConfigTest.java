@@ -52,4 +52,30 @@ class GatewayConfigTest {
                         "g.yaml:4:12: pipelines: pipeline file not found: "
                                 + dir.resolve("missing.yaml"));
     }
+
+    @Test
+    void editorSchemaDeclaresExactlyTheParsersKeys() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode schema =
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(Files.readString(Path.of("../config/schema/gateway.schema.json")));
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        collect(schema.path("properties"), "", keys);
+        java.util.Set<String> options = new java.util.TreeSet<>();
+        GatewayConfig.OPTIONS.all().forEach(o -> options.add(o.path()));
+        assertThat(keys).isEqualTo(options);
+    }
+
+    private static void collect(
+            com.fasterxml.jackson.databind.JsonNode properties,
+            String prefix,
+            java.util.Set<String> keys) {
+        properties
+                .fields()
+                .forEachRemaining(
+                        e -> {
+                            String path = prefix + e.getKey();
+                            keys.add(path);
+                            collect(e.getValue().path("properties"), path + ".", keys);
+                        });
+    }
 }
