@@ -35,7 +35,8 @@ class PipelineTranslatorITCase {
 
     @Test
     void scoresWindowsAndPublishesAnomaliesHealthAndDeadLetters() throws Exception {
-        PipelineSpec spec = TestPipelines.tiny("");
+        PipelineSpec spec =
+                TestPipelines.tiny("output: {scores: {topic: 'scores/{pipeline}/{asset}'}}\n");
         List<InboundMessage> input = new ArrayList<>();
         for (long ts = 0; ts < 1600; ts += 100) {
             // p1 sits on the card's mean: score 0. p2 is off by 2 std on a and 4 on b:
@@ -57,10 +58,9 @@ class PipelineTranslatorITCase {
         List<OutboundMessage> out = new ArrayList<>();
         streams.results().union(streams.plant()).executeAndCollect().forEachRemaining(out::add);
 
-        List<JsonNode> anomalies = payloads(out, "results/tiny/p2/anomaly");
         // Windows end at 400, 800, 1200, 1600 and 2000; each holds at least 4 of its 8 rows.
-        assertThat(anomalies).hasSize(5);
-        assertThat(anomalies)
+        List<JsonNode> scores = payloads(out, "scores/tiny/p2");
+        assertThat(scores)
                 .extracting(e -> e.path("windowEnd").asText())
                 .containsExactlyInAnyOrder(
                         "1970-01-01T00:00:00.400Z",
@@ -68,18 +68,29 @@ class PipelineTranslatorITCase {
                         "1970-01-01T00:00:01.200Z",
                         "1970-01-01T00:00:01.600Z",
                         "1970-01-01T00:00:02Z");
+        assertThat(scores)
+                .allSatisfy(
+                        s -> {
+                            assertThat(s.path("score").asDouble())
+                                    .isEqualTo(2.5, org.assertj.core.data.Offset.offset(1e-5));
+                            assertThat(s.path("alarm").asBoolean()).isTrue();
+                        });
+
+        // One fault, one event: raised by the first window, never cleared.
+        List<JsonNode> anomalies = payloads(out, "results/tiny/p2/anomaly");
+        assertThat(anomalies).hasSize(1);
         JsonNode first = anomalies.get(0);
-        assertThat(first.path("schema").asText()).isEqualTo("vigil.result/1");
+        assertThat(first.path("schema").asText()).isEqualTo("vigil.result/2");
+        assertThat(first.path("state").asText()).isEqualTo("raised");
+        assertThat(first.path("time").asText()).isEqualTo("1970-01-01T00:00:00.400Z");
         assertThat(first.path("score").asDouble())
                 .isEqualTo(2.5, org.assertj.core.data.Offset.offset(1e-5));
         assertThat(first.path("threshold").asDouble()).isEqualTo(1.0);
-        assertThat(first.path("anomaly").asBoolean()).isTrue();
         assertThat(first.path("channels").get(0).path("name").asText()).isEqualTo("b");
         assertThat(first.path("channels").get(0).path("error").asDouble())
                 .isEqualTo(4.0, org.assertj.core.data.Offset.offset(1e-4));
         assertThat(first.path("channels").get(1).path("name").asText()).isEqualTo("a");
         assertThat(first.path("model").path("name").asText()).isEqualTo("tiny-ae");
-        assertThat(anomalies).extracting(e -> e.path("id").asText()).doesNotHaveDuplicates();
 
         assertThat(payloads(out, "results/tiny/p1/anomaly")).isEmpty();
         List<JsonNode> health = payloads(out, "results/tiny/p1/health");

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    private static final long SAVEPOINT_TIMEOUT_MINUTES = 5;
 
     private final GatewayConfig config;
     private final EmbeddedBroker broker;
@@ -121,9 +123,12 @@ public final class Gateway implements AutoCloseable {
      */
     public synchronized String reload(List<PipelineSpec> specs) throws Exception {
         Path dir = Files.createDirectories(config.savepointDir());
+        // A savepoint waits for the sinks' acknowledgements; with the upstream broker away it
+        // would wait for ever. Give up instead: a failed stop-with-savepoint leaves the job
+        // running.
         String savepoint =
                 job.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL)
-                        .get();
+                        .get(SAVEPOINT_TIMEOUT_MINUTES, TimeUnit.MINUTES);
         LOG.info("Stopped with savepoint {}; starting {}", savepoint, names(specs));
         submit(specs, savepoint);
         return savepoint;

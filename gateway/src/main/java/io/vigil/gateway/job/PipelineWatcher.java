@@ -99,10 +99,19 @@ public final class PipelineWatcher implements AutoCloseable {
             LOG.info(
                     "Pipeline files changed; reloading {}",
                     specs.stream().map(PipelineSpec::name).toList());
-            String savepoint = gateway.reload(specs);
-            publish("running", specs, List.of(), savepoint);
+            try {
+                String savepoint = gateway.reload(specs);
+                publish("running", specs, List.of(), savepoint);
+            } catch (Exception e) {
+                LOG.error("Reloading the pipelines failed; save the file again to retry", e);
+                publish(
+                        "reload-failed",
+                        gateway.pipelines(),
+                        List.of(new SpecError("", 1, 1, "", String.valueOf(e))),
+                        null);
+            }
         } catch (Exception e) {
-            LOG.error("Reloading the pipelines failed", e);
+            LOG.error("Cannot read the pipeline files", e);
         }
     }
 

@@ -16,6 +16,7 @@ final class DeadLetters {
 
     private DeadLetters() {}
 
+    /** A message that could not be decoded: where it came from, why, and its payload. */
     static OutboundMessage of(
             String pipeline,
             String topic,
@@ -24,11 +25,35 @@ final class DeadLetters {
             byte[] payload,
             String reason,
             long receivedAt) {
+        return letter(pipeline, topic, qos, "topic", sourceTopic, payload, reason, receivedAt);
+    }
+
+    /** A decoded reading that came too late for its windows: its asset, why, and the reading. */
+    static OutboundMessage late(
+            String pipeline,
+            String topic,
+            int qos,
+            String asset,
+            byte[] reading,
+            String reason,
+            long processedAt) {
+        return letter(pipeline, topic, qos, "asset", asset, reading, reason, processedAt);
+    }
+
+    private static OutboundMessage letter(
+            String pipeline,
+            String topic,
+            int qos,
+            String originKey,
+            String origin,
+            byte[] payload,
+            String reason,
+            long receivedAt) {
         ObjectNode letter = JSON.createObjectNode();
         letter.put("schema", "vigil.dead-letter/1");
         letter.put("pipeline", pipeline);
         letter.put("reason", reason);
-        letter.put("topic", sourceTopic);
+        letter.put(originKey, origin);
         letter.put("receivedAt", receivedAt);
         String text = new String(payload, StandardCharsets.UTF_8);
         if (java.util.Arrays.equals(text.getBytes(StandardCharsets.UTF_8), payload)) {

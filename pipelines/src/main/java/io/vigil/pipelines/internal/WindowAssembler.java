@@ -130,23 +130,22 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
         long ts = reading.timestamp();
         if (asset.pendingEnd == Long.MIN_VALUE) {
             // No window open: the next one is the first that ends after this reading and after the
-            // last window scored, so a scored window is never scored twice.
+            // last window scored, so a scored window is never scored twice. A reading that belongs
+            // only to scored windows opens nothing.
             long end = Math.floorDiv(ts, hop) * hop + hop;
             if (asset.lastEnd != Long.MIN_VALUE) {
                 end = Math.max(end, asset.lastEnd + hop);
+            }
+            if (ts < end - length) {
+                late(reading, context, end - length);
+                return;
             }
             asset.pendingEnd = end;
             asset.origin = end - length;
             context.timerService().registerEventTimeTimer(end - 1 + lateness);
         }
         if (ts < asset.origin) {
-            reject(
-                    reading,
-                    context,
-                    "late: event time "
-                            + ts
-                            + " is before the oldest open window, which starts at "
-                            + asset.origin);
+            late(reading, context, asset.origin);
             return;
         }
         if (ts - asset.origin > MAX_SPAN_WINDOWS * length) {
@@ -252,17 +251,7 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
     private void closeTimed(
             AssetWindow asset, long end, OnTimerContext context, Collector<ModelInput> out) {
         long start = end - length;
-        int covered =
-                Resampler.resample(
-                        asset.samples,
-                        start,
-                        window.samplePeriod().toMillis(),
-                        rows,
-                        window.resampling(),
-                        window.missing(),
-                        window.maxGap().toMillis(),
-                        maskValues,
-                        base);
+        int covered = resample(asset.samples, start, window.samplePeriod().toMillis());
         emit(context.getCurrentKey(), start, end, covered, out);
 
         long nextStart = start + hop;
@@ -282,22 +271,26 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
         long start = asset.sessionStart;
         // The session's last reading must fall inside the last cell, whose end is exclusive.
         long end = asset.samples.newest() + 1;
-        int covered =
-                Resampler.resample(
-                        asset.samples,
-                        start,
-                        (double) (end - start) / rows,
-                        rows,
-                        window.resampling(),
-                        window.missing(),
-                        window.maxGap().toMillis(),
-                        maskValues,
-                        base);
+        int covered = resample(asset.samples, start, (double) (end - start) / rows);
         emit(context.getCurrentKey(), start, end, covered, out);
         asset.samples = new AssetSamples(inputs);
         asset.lastEnd = end;
         asset.sessionStart = Long.MIN_VALUE;
         asset.sessionDue = Long.MIN_VALUE;
+    }
+
+    /** Resamples the window starting at {@code start} into {@link #base}; see {@link Resampler}. */
+    private int resample(AssetSamples samples, long start, double period) {
+        return Resampler.resample(
+                samples,
+                start,
+                period,
+                rows,
+                window.resampling(),
+                window.missing(),
+                window.maxGap().toMillis(),
+                maskValues,
+                base);
     }
 
     private void emit(String asset, long start, long end, int covered, Collector<ModelInput> out) {
@@ -310,13 +303,23 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
         out.collect(new ModelInput(asset, start, end, tensor, covered));
     }
 
+    private void late(Reading reading, Context context, long oldestOpenStart) {
+        reject(
+                reading,
+                context,
+                "late: event time "
+                        + reading.timestamp()
+                        + " is before the oldest open window, which starts at "
+                        + oldestOpenStart);
+    }
+
     private void reject(Reading reading, Context context, String reason) {
         late.inc();
         byte[] payload = describe(reading).getBytes(StandardCharsets.UTF_8);
         long now = context.timerService().currentProcessingTime();
         context.output(
                 LATE,
-                DeadLetters.of(
+                DeadLetters.late(
                         pipeline, lateTopic, lateQos, reading.asset(), payload, reason, now));
     }
 

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A RUL pipeline (the tiny RUL test model, count windows as for run-to-failure cycles): a
- * maintenance-due event when the predicted remaining life falls below the horizon, one per
- * episode, cleared once the prediction is back above the clear level.
+ * maintenance-due event when the predicted remaining life falls below the horizon, one per episode,
+ * cleared once the prediction is back above the clear level.
  */
 class MaintenanceDueTest {
 
@@ -74,7 +74,8 @@ class MaintenanceDueTest {
         double[] predictions = {100, 50, 29, 25, 33, 35, 37, 20};
         for (int i = 0; i < predictions.length; i++) {
             harness.processElement(
-                    new ScoredWindow("engine-7", i * 1000L, (i + 1) * 1000L, predictions[i], new float[2]),
+                    new ScoredWindow(
+                            "engine-7", i * 1000L, (i + 1) * 1000L, predictions[i], new float[2]),
                     (i + 1) * 1000L - 1);
         }
         List<JsonNode> events =
