@@ -57,7 +57,8 @@ class GatewayConfigTest {
     void editorSchemaDeclaresExactlyTheParsersKeys() throws Exception {
         com.fasterxml.jackson.databind.JsonNode schema =
                 new com.fasterxml.jackson.databind.ObjectMapper()
-                        .readTree(Files.readString(Path.of("../config/schema/gateway.schema.json")));
+                        .readTree(
+                                Files.readString(Path.of("../config/schema/gateway.schema.json")));
         java.util.Set<String> keys = new java.util.TreeSet<>();
         collect(schema.path("properties"), "", keys);
         java.util.Set<String> options = new java.util.TreeSet<>();

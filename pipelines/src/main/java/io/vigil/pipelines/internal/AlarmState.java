@@ -54,6 +54,12 @@ public final class AlarmState {
     /** Whether an episode is in progress. */
     public boolean active;
 
+    /**
+     * Whether the event that raised the current episode was published (an output's rate limit may
+     * hold it back); its clear is published only if it was, so no consumer sees a lone clear.
+     */
+    public boolean announced;
+
     /** Window end (epoch ms) of the window that raised the current or last episode. */
     public long episodeStart;
 

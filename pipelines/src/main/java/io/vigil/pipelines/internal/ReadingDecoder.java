@@ -124,8 +124,9 @@ public final class ReadingDecoder extends KeyedProcessFunction<String, InboundMe
             if (Float.isNaN(values[i])) {
                 continue;
             }
-            double v = values[i] * scale[i] + offset[i];
-            if (v < min[i] || v > max[i]) {
+            // Compared as the float the model gets, so a bound such as 0.1 admits 0.1.
+            float v = (float) (values[i] * scale[i] + offset[i]);
+            if (v < (float) min[i] || v > (float) max[i]) {
                 reject(
                         "channel '"
                                 + spec.source().inputs().get(i).name()
@@ -140,7 +141,7 @@ public final class ReadingDecoder extends KeyedProcessFunction<String, InboundMe
                                 + "]");
                 return;
             }
-            values[i] = (float) v;
+            values[i] = v;
         }
         out.collect(new Reading(asset, timestamp, values));
     }

@@ -59,6 +59,7 @@ public final class ResultEmitter
     private transient Counter messagesOut;
     private transient Counter alarms;
     private transient Counter rateLimited;
+    private transient Counter skipped;
 
     public ResultEmitter(PipelineSpec spec) {
         ModelCard card = spec.model().card();
@@ -84,6 +85,7 @@ public final class ResultEmitter
         messagesOut = metrics.counter(PipelineMetrics.EVENTS_OUT);
         alarms = metrics.counter(PipelineMetrics.ANOMALIES);
         rateLimited = metrics.counter(PipelineMetrics.RATE_LIMITED);
+        skipped = metrics.counter(PipelineMetrics.WINDOWS_SKIPPED);
     }
 
     private <T> ValueState<T> state(String name, Class<T> type) {
@@ -93,6 +95,11 @@ public final class ResultEmitter
     @Override
     public void processElement(ScoredWindow window, Context context, Collector<OutboundMessage> out)
             throws Exception {
+        if (!Double.isFinite(window.score())) {
+            // Only a model fed values it was never meant to see scores NaN: nothing to judge.
+            skipped.inc();
+            return;
+        }
         double threshold = threshold(window.score());
         AlarmState alarmState = alarm.value();
         if (alarmState == null) {
@@ -129,7 +136,23 @@ public final class ResultEmitter
                                             : alarmState.peakScore())
                             .put("windowsOver", alarmState.windowsOver());
                 }
-                send(output.events(), eventLimit, detect.event(), state, window, event, out);
+                if (transition == AlarmState.Transition.RAISED) {
+                    alarmState.announced =
+                            send(
+                                    output.events(),
+                                    eventLimit,
+                                    detect.event(),
+                                    state,
+                                    window,
+                                    event,
+                                    out);
+                } else if (alarmState.announced) {
+                    // A clear always follows its published raise, whatever the rate limit says.
+                    send(output.events(), null, detect.event(), state, window, event, out);
+                    alarmState.announced = false;
+                } else {
+                    rateLimited.inc();
+                }
             }
             alarm.update(alarmState);
         }
@@ -154,8 +177,9 @@ public final class ResultEmitter
                         .put("windowsOver", stats.anomalousWindows)
                         .put("maxScore", stats.maxScore);
             }
-            send(output.health(), healthLimit, "health", "", window, message, out);
-            stats.reset(window.end());
+            if (send(output.health(), healthLimit, "health", "", window, message, out)) {
+                stats.reset(window.end());
+            }
         }
         health.update(stats);
 
@@ -226,7 +250,8 @@ public final class ResultEmitter
         return message;
     }
 
-    private void send(
+    /** Publishes {@code message} unless the stream is off or its rate limit holds it back. */
+    private boolean send(
             Stream stream,
             ValueState<RateLimiter> limit,
             String type,
@@ -236,9 +261,9 @@ public final class ResultEmitter
             Collector<OutboundMessage> out)
             throws Exception {
         if (!stream.enabled()) {
-            return;
+            return false;
         }
-        if (stream.ratePerSecond() > 0) {
+        if (limit != null && stream.ratePerSecond() > 0) {
             RateLimiter limiter = limit.value();
             if (limiter == null) {
                 limiter = new RateLimiter();
@@ -251,7 +276,7 @@ public final class ResultEmitter
             limit.update(limiter);
             if (!allowed) {
                 rateLimited.inc();
-                return;
+                return false;
             }
         }
         if (stream.has("id")) {
@@ -270,6 +295,7 @@ public final class ResultEmitter
                         stream.qos(),
                         stream.retain()));
         messagesOut.inc();
+        return true;
     }
 
     private String eventId(String type, ScoredWindow window) {

@@ -179,6 +179,15 @@ public final class PipelineParser {
         }
         if (topics != null && format != null && format != PayloadFormat.SPARKPLUG_B) {
             checkAssetSource(in, topics, in.node("source.asset") != null);
+            long naming = topics.stream().filter(t -> t.channelLevel() >= 0).count();
+            if (naming > 0 && naming < topics.size()) {
+                in.error(
+                        in.at("source.topics"),
+                        "source.topics",
+                        "either every topic names its {channel} (one channel per reading) or none"
+                                + " does (one field per channel); these mix both: "
+                                + topics.stream().map(TopicTemplate::template).toList());
+            }
         }
         if (timestampField != null
                 && timestampField.startsWith("/")

@@ -3,6 +3,7 @@ package io.vigil.pipelines.internal.decode;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.vigil.pipelines.InboundMessage;
@@ -33,8 +34,13 @@ public final class JsonDecoder implements PayloadDecoder {
     private final Field value;
     private final Map<String, Integer> inputOfChannelId = new HashMap<>();
     private final boolean oneChannel;
+    // Non-numeric numbers are read so that NaN gets a precise reason rather than a parse error;
+    // trailing content fails, so a second value in one payload is never dropped silently.
     private final JsonMapper json =
-            JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+            JsonMapper.builder()
+                    .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .build();
 
     public JsonDecoder(PipelineSpec.Source source) {
         this.topics = source.topics();
@@ -66,8 +72,7 @@ public final class JsonDecoder implements PayloadDecoder {
         try {
             root = json.readTree(message.payload());
         } catch (JsonProcessingException e) {
-            long at = e.getLocation() == null ? -1 : e.getLocation().getByteOffset();
-            out.reject("not valid JSON at byte " + at + ": " + e.getOriginalMessage());
+            out.reject("not valid JSON " + where(e) + ": " + e.getOriginalMessage());
             return;
         } catch (IOException e) {
             out.reject("unreadable payload: " + e.getMessage());
@@ -144,10 +149,12 @@ public final class JsonDecoder implements PayloadDecoder {
             if (id == null) {
                 out.reject(
                         where
-                                + "expected the channel name at '"
-                                + channel
-                                + "', found "
-                                + describe(record.at(channel)));
+                                + (channel != null
+                                        ? "expected the channel name at '"
+                                                + channel
+                                                + "', found "
+                                                + describe(record.at(channel))
+                                        : "topic '" + message.topic() + "' names no {channel}"));
                 return;
             }
             Integer input = inputOfChannelId.get(id);
@@ -171,6 +178,14 @@ public final class JsonDecoder implements PayloadDecoder {
             }
         }
         out.reading(assetId, ts, values);
+    }
+
+    private static String where(JsonProcessingException e) {
+        if (e.getLocation() == null) {
+            return "";
+        }
+        long bytes = e.getLocation().getByteOffset();
+        return bytes >= 0 ? "at byte " + bytes : "at character " + e.getLocation().getCharOffset();
     }
 
     /** Writes a channel's value into {@code values[i]}; returns why it cannot, or null. */

@@ -2,6 +2,7 @@ package io.vigil.pipelines.internal.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.pipelines.InboundMessage;
 import io.vigil.pipelines.OutboundMessage;
@@ -11,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -202,9 +202,6 @@ class JsonDecoderTest {
     }
 
     @Test
-    @Disabled(
-            "Bug: JsonDecoder.decode ignores content after the first JSON value (Jackson's"
-                    + " FAIL_ON_TRAILING_TOKENS is off), so a second reading is dropped silently")
     void contentAfterTheFirstJsonValueIsNotDroppedSilently() {
         JsonDecoder decoder = decoder("topics: ['plant/{asset}/data']\nchannels: [a, b]");
 
@@ -218,9 +215,6 @@ class JsonDecoderTest {
     }
 
     @Test
-    @Disabled(
-            "Bug: JsonDecoder.decode reports 'at byte -1' when Jackson reads the payload as UTF-16"
-                    + " (e.g. bytes FF 00): getByteOffset() is -1 for a char-based location")
     void aPayloadReadAsUtf16StillSaysWhereItBreaks() {
         JsonDecoder decoder = decoder("topics: ['plant/{asset}/data']\nchannels: [a, b]");
 
@@ -408,19 +402,28 @@ class JsonDecoderTest {
     }
 
     @Test
-    @Disabled(
-            "Bug: JsonDecoder.read passes the null source.channel pointer to record.at() when the"
-                    + " message came on a topic template without {channel}: NullPointerException")
-    void aMessageOnATopicWithoutItsChannelIsRejectedNotThrown() {
+    void topicsThatMixOneChannelAndOneFieldPerChannelAreRejectedByTheParser() {
+        assertThatThrownBy(
+                        () ->
+                                decoder(
+                                        "topics: ['plant/{asset}/data', 'plant/{asset}/sensors/{channel}']"
+                                                + "\nchannels: [a, b]"))
+                .isInstanceOf(io.vigil.pipelines.spec.ConfigException.class)
+                .hasMessageContaining(
+                        "source.topics: either every topic names its {channel} (one channel per reading)"
+                                + " or none does");
+    }
+
+    @Test
+    void aOneChannelReadingWithoutItsChannelNameIsRejectedNotThrown() {
         JsonDecoder decoder =
-                decoder(
-                        "topics: ['plant/{asset}/data', 'plant/{asset}/sensors/{channel}']"
-                                + "\nchannels: [a, b]");
+                decoder("topics: ['plant/{asset}/data']\nchannel: /sensor\nchannels: [a, b]");
 
         assertThatCode(() -> decode(decoder, "plant/p1/data", "{\"ts\": 1000, \"value\": 1}"))
                 .doesNotThrowAnyException();
         assertThat(out.readings).isEmpty();
-        assertThat(out.rejects).hasSize(1);
+        assertThat(out.rejects)
+                .containsExactly("expected the channel name at '/sensor', found nothing");
     }
 
     // ---- helpers ----
