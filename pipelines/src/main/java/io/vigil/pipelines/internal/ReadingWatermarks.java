@@ -10,8 +10,9 @@ import org.apache.flink.util.clock.RelativeClock;
 /**
  * Event time of a pipeline's readings: the newest reading's time minus the allowed
  * out-of-orderness, and, once no reading has come for the idle timeout, the wall clock's progress
- * on top, so the last windows of a plant that went quiet are still scored. A subtask that has never
- * seen a reading is idle and holds nothing back.
+ * on top, so the last windows of a plant that went quiet are still scored. A subtask that has seen
+ * no reading for the idle timeout since it started is idle and holds nothing back; before that it
+ * holds event time back, so readings that reach it a little after its siblings' are not late.
  *
  * <p>Flink's own {@code withIdleness} only stops an idle input from holding the others back; when
  * every input is quiet, event time would stand still and the last windows would wait for the next
@@ -23,6 +24,7 @@ public final class ReadingWatermarks implements WatermarkGenerator<Reading> {
     private final long idleTimeout;
     private final RelativeClock clock;
 
+    private final long startedAt;
     private long newest = Long.MIN_VALUE;
     private long lastReadingAt;
     private long emitted = Long.MIN_VALUE;
@@ -31,6 +33,7 @@ public final class ReadingWatermarks implements WatermarkGenerator<Reading> {
         this.outOfOrderness = outOfOrderness.toMillis();
         this.idleTimeout = idleTimeout.toMillis();
         this.clock = clock;
+        this.startedAt = clock.relativeTimeMillis();
     }
 
     /** The strategy for a pipeline's readings, event time taken from each reading. */
@@ -52,7 +55,9 @@ public final class ReadingWatermarks implements WatermarkGenerator<Reading> {
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
         if (newest == Long.MIN_VALUE) {
-            output.markIdle();
+            if (clock.relativeTimeMillis() - startedAt >= idleTimeout) {
+                output.markIdle();
+            }
             return;
         }
         long watermark = newest - outOfOrderness - 1;
