@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             ValidateCommand.class,
             ExplainCommand.class,
+            EvalCommand.class,
             SimulateCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -143,10 +143,26 @@ class GatewayITCase {
             assertThat(published).isEqualTo(6_000);
 
             // Every reading published reached the windows; the malformed ones became dead letters.
+            // Should that ever not happen, the threads' stacks say where the readings stopped.
+            java.util.concurrent.atomic.AtomicBoolean dumped =
+                    new java.util.concurrent.atomic.AtomicBoolean();
             await().atMost(Duration.ofSeconds(60))
+                    .conditionEvaluationListener(
+                            condition -> {
+                                if (condition.getRemainingTimeInMS() < 2_000
+                                        && !condition.isSatisfied()
+                                        && !dumped.getAndSet(true)) {
+                                    dumpThreads();
+                                }
+                            })
                     .untilAsserted(
                             () -> {
                                 assertThat(counter(gateway, PipelineMetrics.READINGS_WINDOWED))
+                                        .as(
+                                                "readings windowed (messages in %d, late %d, dead letters %d)",
+                                                counter(gateway, PipelineMetrics.MESSAGES_IN),
+                                                counter(gateway, PipelineMetrics.READINGS_LATE),
+                                                counter(gateway, PipelineMetrics.DEAD_LETTERS))
                                         .isEqualTo(published);
                                 assertThat(counter(gateway, PipelineMetrics.DEAD_LETTERS))
                                         .isEqualTo(4);
@@ -211,6 +227,22 @@ class GatewayITCase {
                     .allSatisfy(r -> assertThat(r.topic()).startsWith("results/pump-anomaly/"));
             assertThat(gateway.job().getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
         }
+    }
+
+    private static void dumpThreads() {
+        StringBuilder dump = new StringBuilder("Threads while readings are missing:\n");
+        Thread.getAllStackTraces()
+                .forEach(
+                        (thread, stack) -> {
+                            dump.append(thread.getName())
+                                    .append(" ")
+                                    .append(thread.getState())
+                                    .append('\n');
+                            for (int i = 0; i < Math.min(stack.length, 12); i++) {
+                                dump.append("    at ").append(stack[i]).append('\n');
+                            }
+                        });
+        System.err.println(dump);
     }
 
     private static long counter(Gateway gateway, String name) {

@@ -33,7 +33,10 @@ public final class ReaderStatus {
                                     assertThat(status.received())
                                             .filteredOn(r -> r.payload().contains("\"online\""))
                                             .extracting(TopicRecorder.Received::topic)
-                                            .containsExactlyInAnyOrderElementsOf(expected));
+                                            // A status published while the recorder subscribes
+                                            // arrives twice: retained, and live.
+                                            .containsOnlyElementsOf(expected)
+                                            .containsAll(expected));
         }
     }
 }

@@ -20,6 +20,12 @@ import org.apache.flink.util.clock.RelativeClock;
  */
 public final class ReadingWatermarks implements WatermarkGenerator<Reading> {
 
+    /**
+     * Periodic emits come every 200 ms by default; a gap longer than this means the task thread
+     * could not run them.
+     */
+    private static final long STALL_MILLIS = 1_000;
+
     private final long outOfOrderness;
     private final long idleTimeout;
     private final RelativeClock clock;
@@ -27,6 +33,7 @@ public final class ReadingWatermarks implements WatermarkGenerator<Reading> {
     private final long startedAt;
     private long newest = Long.MIN_VALUE;
     private long lastReadingAt;
+    private long lastEmitAt = Long.MIN_VALUE;
     private long emitted = Long.MIN_VALUE;
 
     ReadingWatermarks(Duration outOfOrderness, Duration idleTimeout, RelativeClock clock) {
@@ -60,8 +67,16 @@ public final class ReadingWatermarks implements WatermarkGenerator<Reading> {
             }
             return;
         }
+        long now = clock.relativeTimeMillis();
+        if (lastEmitAt != Long.MIN_VALUE && now - lastEmitAt > STALL_MILLIS) {
+            // This call came late: the task was blocked (backpressure), not quiet. Readings may be
+            // waiting in its input; that time must not count as silence, or event time would
+            // overtake them and make them late.
+            lastReadingAt += now - lastEmitAt;
+        }
+        lastEmitAt = now;
         long watermark = newest - outOfOrderness - 1;
-        long quietFor = clock.relativeTimeMillis() - lastReadingAt;
+        long quietFor = now - lastReadingAt;
         if (quietFor >= idleTimeout) {
             // No reading for the idle timeout: none is coming soon that this would make late, so
             // event time follows the wall clock from the newest reading on.

@@ -43,13 +43,30 @@ class ReadingWatermarksTest {
     @Test
     void afterTheIdleTimeoutEventTimeFollowsTheWallClock() {
         reading(10_000);
-        clock.advanceTime(Duration.ofSeconds(10));
-        watermarks.onPeriodicEmit(output);
-        clock.advanceTime(Duration.ofSeconds(3));
-        watermarks.onPeriodicEmit(output);
+        emitEvery200MillisFor(Duration.ofSeconds(10));
+        emitEvery200MillisFor(Duration.ofSeconds(3));
         // Quiet for the timeout: nothing more is coming that could be late, so the newest
         // reading's windows close; then event time moves with the clock.
-        assertThat(output.emitted).containsExactly(9_999L, 12_999L);
+        assertThat(output.emitted).contains(9_999L).endsWith(12_999L);
+    }
+
+    @Test
+    void timeTheTaskWasBlockedIsNotSilence() {
+        reading(10_000);
+        watermarks.onPeriodicEmit(output);
+        // Backpressure held the task thread for 15 s: no periodic emit ran in between.
+        clock.advanceTime(Duration.ofSeconds(15));
+        watermarks.onPeriodicEmit(output);
+        reading(10_100);
+        watermarks.onPeriodicEmit(output);
+        assertThat(output.emitted).containsExactly(9_499L, 9_599L);
+    }
+
+    private void emitEvery200MillisFor(Duration duration) {
+        for (long t = 0; t < duration.toMillis(); t += 200) {
+            clock.advanceTime(Duration.ofMillis(200));
+            watermarks.onPeriodicEmit(output);
+        }
     }
 
     private void reading(long timestamp) {

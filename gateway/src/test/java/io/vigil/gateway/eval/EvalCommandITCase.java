@@ -1,0 +1,186 @@
+package io.vigil.gateway.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.gateway.cli.VigilCli;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code vigil eval} through the real pipeline and the tiny ONNX models, on datasets small enough
+ * to work the expected figures out by hand.
+ */
+class EvalCommandITCase {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int eval(String... args) {
+        CommandLine cli = new CommandLine(new VigilCli());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        String[] all = new String[args.length + 1];
+        all[0] = "eval";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return cli.execute(all);
+    }
+
+    private String lastLine() {
+        List<String> lines = out.toString().lines().toList();
+        return lines.get(lines.size() - 1);
+    }
+
+    /**
+     * Two SKAB-format recordings of 40 rows at 1 s; rows 25 to 34 read a = 20 (5 standard
+     * deviations from the tiny model's mean) and are labelled anomalous. The tiny model's window
+     * score is 6.25 k / 16 for k anomalous rows of 8, so the alarm (threshold 1) needs k >= 3: rows
+     * 25 and 26 are missed, 27 to 34 caught, and the alarm holds until fewer than 3 anomalous rows
+     * remain, past the last row: 35 to 39 are false alarms. Rows 10 to 24 are quiet. Per file TP 8,
+     * FP 5, FN 2, TN 15.
+     */
+    @Test
+    void anomalyPipelineOnSkabFormatPrintsF1FarAndMar(@TempDir Path dir) throws Exception {
+        Path model = oneSecondTinyModel(dir.resolve("model"));
+        Path data = Files.createDirectories(dir.resolve("data").resolve("valve1"));
+        for (String file : List.of("0.csv", "1.csv")) {
+            StringBuilder csv = new StringBuilder("datetime;ColA;ColB;anomaly;changepoint\n");
+            LocalDateTime start = LocalDateTime.parse("2020-03-09T10:14:00");
+            for (int r = 0; r < 40; r++) {
+                boolean anomalous = r >= 25 && r <= 34;
+                csv.append(
+                                start.plusSeconds(r)
+                                        .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")))
+                        .append(anomalous ? ";20.0;0.0;1.0;0.0\n" : ";10.0;0.0;0.0;0.0\n");
+            }
+            Files.writeString(data.resolve(file), csv);
+        }
+        Files.writeString(
+                dir.resolve("data").resolve("anomaly-free.csv"),
+                "datetime;ColA;ColB\n2020-03-09 10:00:00;10;0\n");
+        Path pipeline = dir.resolve("skab.yaml");
+        Files.writeString(
+                pipeline,
+                """
+                name: skab-tiny
+                source:
+                  topics: ['skab/{asset}']
+                  channels:
+                    - {name: a, field: ColA}
+                    - {name: b, field: ColB}
+                window: {length: 8s, hop: 1s}
+                model: {path: model}
+                """);
+
+        assertThat(
+                        eval(
+                                pipeline.toString(),
+                                "--data",
+                                dir.resolve("data").toString(),
+                                "--fit-rows",
+                                "10"))
+                .as(err::toString)
+                .isZero();
+        assertThat(out.toString()).contains("valve1-0").contains("valve1-1");
+        // 16 TP, 10 FP, 4 FN, 30 TN: F1 = 32 / 46, FAR = 10 / 40, MAR = 4 / 20.
+        assertThat(lastLine()).isEqualTo("F1=0.696 FAR=0.250 MAR=0.200");
+    }
+
+    /**
+     * Two C-MAPSS test units; the tiny RUL model predicts 10 × mean(s2) + mean(s3): 51 for unit 1
+     * (true 50) and 20 for unit 2 (true 25). RMSE = sqrt((1 + 25) / 2) = 3.61; PHM08 = (e^0.1 - 1)
+     * + (e^(5/13) - 1) = 0.57.
+     */
+    @Test
+    void rulPipelineOnCmapssPrintsRmseAndScore(@TempDir Path dir) throws Exception {
+        Path data = Files.createDirectories(dir.resolve("cmapss"));
+        StringBuilder test = new StringBuilder();
+        unit(test, 1, 10, 5.0, 1.0);
+        unit(test, 2, 12, 2.0, 0.0);
+        Files.writeString(data.resolve("test_FD001.txt"), test);
+        Files.writeString(data.resolve("RUL_FD001.txt"), "50\n25\n");
+        Path pipeline = dir.resolve("rul.yaml");
+        Files.writeString(
+                pipeline,
+                """
+                name: rul-tiny
+                source:
+                  topics: ['fleet/{asset}/cycle']
+                  channels:
+                    - {name: a, field: s2}
+                    - {name: b, field: s3}
+                window: {type: count, every: 1}
+                model: {name: tiny-rul}
+                detect: {horizon: 30}
+                """);
+
+        assertThat(eval(pipeline.toString(), "--data", data.toString())).as(err::toString).isZero();
+        assertThat(out.toString()).contains("FD001: 2 units, RMSE 3.61");
+        assertThat(lastLine()).isEqualTo("RMSE=3.61 SCORE=0.6");
+    }
+
+    @Test
+    void aPipelineReadingAColumnTheDataLacksIsAClearError(@TempDir Path dir) throws Exception {
+        Path data = Files.createDirectories(dir.resolve("cmapss"));
+        StringBuilder test = new StringBuilder();
+        unit(test, 1, 10, 5.0, 1.0);
+        Files.writeString(data.resolve("test_FD001.txt"), test);
+        Files.writeString(data.resolve("RUL_FD001.txt"), "50\n");
+        Path pipeline = dir.resolve("rul.yaml");
+        Files.writeString(
+                pipeline,
+                """
+                name: rul-tiny
+                source:
+                  topics: ['fleet/{asset}/cycle']
+                  channels:
+                    - {name: a, field: s2}
+                    - {name: b, field: sensor3}
+                window: {type: count, every: 1}
+                model: {name: tiny-rul}
+                """);
+        assertThat(eval(pipeline.toString(), "--data", data.toString())).isEqualTo(2);
+        assertThat(err.toString())
+                .contains(
+                        "Pipeline 'rul-tiny' reads channel 'b' from field 'sensor3', which recording FD001-unit-1 does not have");
+    }
+
+    private static void unit(StringBuilder file, int unit, int cycles, double s2, double s3) {
+        for (int c = 1; c <= cycles; c++) {
+            file.append(unit)
+                    .append(' ')
+                    .append(c)
+                    .append(" 0.0 0.0 100.0 518.67 ")
+                    .append(s2)
+                    .append(' ')
+                    .append(s3);
+            for (int s = 4; s <= 21; s++) {
+                file.append(' ').append(s);
+            }
+            file.append('\n');
+        }
+    }
+
+    /** The tiny autoencoder with a card that says it was trained at 1 s per row. */
+    private static Path oneSecondTinyModel(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        ClassLoader loader = EvalCommandITCase.class.getClassLoader();
+        try (InputStream onnx = loader.getResourceAsStream("vigil/models/tiny-ae/model.onnx");
+                InputStream card = loader.getResourceAsStream("vigil/models/tiny-ae/card.json")) {
+            Files.copy(onnx, dir.resolve("model.onnx"));
+            String text = new String(card.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            Files.writeString(
+                    dir.resolve("card.json"),
+                    text.replace("\"sample_period_ms\": 100", "\"sample_period_ms\": 1000"));
+        }
+        return dir;
+    }
+}
