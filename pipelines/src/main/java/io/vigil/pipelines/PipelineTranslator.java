@@ -20,7 +20,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * Builds the Flink graph of one pipeline, top to bottom:
  *
  * <pre>
- * messages → on its topics → keyBy(topic or Sparkplug node) → decode → event time
+ * messages → on its topics → decode → event time
  *          → keyBy(asset) → window → score (batched ONNX) → detect and publish
  *                 ↘ dead letters, rebirth requests      ↘ late readings
  * </pre>
@@ -42,16 +42,24 @@ public final class PipelineTranslator {
         String p = spec.name();
         PipelineSpec.Source source = spec.source();
 
+        // The filter runs beside the source, so only this pipeline's messages are spread over the
+        // decoders, round robin: every decoder sees readings as soon as any flow, and none holds
+        // event time back for lack of them.
         SingleOutputStreamOperator<InboundMessage> mine =
                 messages.filter(new OnTopics(source.filters()))
+                        .setParallelism(messages.getParallelism())
                         .name(p + ": topics")
                         .uid(p + "-topics");
 
         SingleOutputStreamOperator<Reading> readings =
-                mine.keyBy(new PartitionKey(source.format()))
-                        .process(new ReadingDecoder(spec))
+                mine.process(new ReadingDecoder(spec))
                         .name(p + ": decode " + source.format().yaml())
                         .uid(p + "-decode-" + source.format().yaml());
+        if (source.format() == PipelineSpec.PayloadFormat.SPARKPLUG_B) {
+            // A Sparkplug node's births define the aliases of its data messages: one decoder sees
+            // them all. Decoding protobuf runs at many thousand messages a second on one core.
+            readings.setParallelism(1);
+        }
 
         SingleOutputStreamOperator<Reading> timed =
                 readings.assignTimestampsAndWatermarks(
@@ -133,20 +141,6 @@ public final class PipelineTranslator {
                 }
             }
             return false;
-        }
-    }
-
-    private static final class PartitionKey
-            implements org.apache.flink.api.java.functions.KeySelector<InboundMessage, String> {
-        private final PipelineSpec.PayloadFormat format;
-
-        PartitionKey(PipelineSpec.PayloadFormat format) {
-            this.format = format;
-        }
-
-        @Override
-        public String getKey(InboundMessage message) {
-            return ReadingDecoder.partitionKey(format, message.topic());
         }
     }
 }

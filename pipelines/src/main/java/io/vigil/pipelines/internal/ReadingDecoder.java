@@ -3,6 +3,7 @@ package io.vigil.pipelines.internal;
 import io.vigil.pipelines.InboundMessage;
 import io.vigil.pipelines.OutboundMessage;
 import io.vigil.pipelines.PipelineMetrics;
+import io.vigil.pipelines.PipelineTranslator;
 import io.vigil.pipelines.internal.decode.CsvDecoder;
 import io.vigil.pipelines.internal.decode.JsonDecoder;
 import io.vigil.pipelines.internal.decode.PayloadDecoder;
@@ -13,7 +14,7 @@ import io.vigil.pipelines.spec.PipelineSpec.Channel;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -21,10 +22,10 @@ import org.apache.flink.util.OutputTag;
  * Decodes the messages of one pipeline into {@link Reading}s with the decoder of its payload
  * format, then applies each channel's unit conversion and plausibility range. Whatever cannot be
  * read goes to the dead-letter side output with the reason, and is counted; nothing is dropped
- * silently. Keyed by {@link #partitionKey}, so one subtask sees every message of a topic (and, for
- * Sparkplug, of an edge node, whose births define the aliases of its data messages).
+ * silently. JSON and CSV decoding is stateless and runs at the job's parallelism; Sparkplug
+ * decoding keeps each edge node's aliases and runs in one subtask (see {@link PipelineTranslator}).
  */
-public final class ReadingDecoder extends KeyedProcessFunction<String, InboundMessage, Reading>
+public final class ReadingDecoder extends ProcessFunction<InboundMessage, Reading>
         implements Readings {
 
     /** Side output of undecodable messages and implausible readings. */
@@ -70,18 +71,6 @@ public final class ReadingDecoder extends KeyedProcessFunction<String, InboundMe
             min[i] = c.min();
             max[i] = c.max();
         }
-    }
-
-    /**
-     * The key that keeps related messages on one subtask: the Sparkplug edge node (group and node
-     * id), otherwise the topic.
-     */
-    public static String partitionKey(PipelineSpec.PayloadFormat format, String topic) {
-        if (format == PipelineSpec.PayloadFormat.SPARKPLUG_B) {
-            String[] levels = topic.split("/", 5);
-            return levels.length >= 4 ? levels[1] + "/" + levels[3] : topic;
-        }
-        return topic;
     }
 
     @Override

@@ -8,15 +8,13 @@ import io.vigil.pipelines.InboundMessage;
 import io.vigil.pipelines.OutboundMessage;
 import io.vigil.pipelines.OutboundMessage.Destination;
 import io.vigil.pipelines.spec.PipelineSpec;
-import io.vigil.pipelines.spec.PipelineSpec.PayloadFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +42,7 @@ class ReadingDecoderTest {
               dead-letters: {topic: 'dlq/{pipeline}/bad', qos: 0}
             """;
 
-    private KeyedOneInputStreamOperatorTestHarness<String, InboundMessage, Reading> harness;
+    private OneInputStreamOperatorTestHarness<InboundMessage, Reading> harness;
 
     @AfterEach
     void close() throws Exception {
@@ -186,10 +184,8 @@ class ReadingDecoderTest {
     private void open(String yaml) throws Exception {
         PipelineSpec spec = TestPipelines.parse(yaml);
         harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new ReadingDecoder(spec)),
-                        m -> ReadingDecoder.partitionKey(PayloadFormat.JSON, m.topic()),
-                        Types.STRING);
+                new OneInputStreamOperatorTestHarness<>(
+                        new ProcessOperator<>(new ReadingDecoder(spec)));
         harness.open();
     }
 

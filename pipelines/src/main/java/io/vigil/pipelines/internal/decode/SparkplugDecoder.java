@@ -34,10 +34,10 @@ import org.eclipse.tahu.protobuf.SparkplugBProto.Payload;
  * {@code Node Control/Rebirth = true}, sent through {@link Readings#command}), at most once per
  * edge node per 5 s of arrival time.
  *
- * <p>The declarations live in memory only. The operator around the decoder is keyed by group and
- * edge node, so one instance sees every message of a node. After a restart the tables are empty:
- * the first data message of each node is rejected and brings a rebirth, which is how a Sparkplug
- * host is meant to recover, so no checkpointed state is needed.
+ * <p>The declarations live in memory only. The pipeline runs one Sparkplug decoder, so it sees
+ * every message of every node. After a restart the tables are empty: the first data message of each
+ * node is rejected and brings a rebirth, which is how a Sparkplug host is meant to recover, so no
+ * checkpointed state is needed.
  *
  * <p>Sequence numbers are not checked. A gap means lost messages, which a rebirth cannot bring
  * back; declarations change only with births, and a lost birth shows anyway as an undeclared alias
