@@ -143,42 +143,6 @@ public record ModelCard(
         errorScale = errorScale.clone();
     }
 
-    /**
-     * A card without the RUL fields, as cards were before {@value #RUL} models: no {@code rulCap}
-     * ({@code NaN}) and the default unit for the task.
-     */
-    public ModelCard(
-            String name,
-            String version,
-            String task,
-            String inputName,
-            String outputName,
-            int windowLength,
-            List<String> channels,
-            long samplePeriodMillis,
-            float[] mean,
-            float[] std,
-            double threshold,
-            float[] errorScale,
-            ScoreReduction scoreReduction) {
-        this(
-                name,
-                version,
-                task,
-                inputName,
-                outputName,
-                windowLength,
-                channels,
-                samplePeriodMillis,
-                mean,
-                std,
-                threshold,
-                errorScale,
-                scoreReduction,
-                Double.NaN,
-                defaultUnit(task));
-    }
-
     /** The unit a card of {@code task} has when it names none. */
     static String defaultUnit(String task) {
         return RUL.equals(task) ? DEFAULT_RUL_UNIT : "";

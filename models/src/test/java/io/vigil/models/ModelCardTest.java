@@ -33,38 +33,11 @@ class ModelCardTest {
     @Test
     void cardWithoutRulFieldsHasNoCapAndTheTasksDefaultUnit() {
         ModelCard anomaly =
-                new ModelCard(
-                        "m",
-                        "1",
-                        "reconstruction",
-                        "window",
-                        "out",
-                        8,
-                        List.of("a", "b"),
-                        100,
-                        ZEROS,
-                        ONES,
-                        1.0,
-                        ONES,
-                        ModelCard.ScoreReduction.MEAN);
+                card("reconstruction", 1.0, Double.NaN, ModelCard.defaultUnit("reconstruction"));
         assertThat(anomaly.hasRulCap()).isFalse();
         assertThat(anomaly.rulCap()).isNaN();
         assertThat(anomaly.unit()).isEmpty();
-        ModelCard rul =
-                new ModelCard(
-                        "m",
-                        "1",
-                        "rul",
-                        "window",
-                        "out",
-                        8,
-                        List.of("a", "b"),
-                        100,
-                        ZEROS,
-                        ONES,
-                        Double.NaN,
-                        ONES,
-                        ModelCard.ScoreReduction.MEAN);
+        ModelCard rul = card("rul", Double.NaN, Double.NaN, ModelCard.defaultUnit("rul"));
         assertThat(rul.unit()).isEqualTo("cycles");
     }
 

@@ -33,7 +33,14 @@ public final class CmapssDataset {
      * @param trueRul the remaining useful life after the last cycle
      */
     public record Unit(
-            String subset, String asset, int[] cycles, double[][] values, double trueRul) {}
+            String subset, String asset, int[] cycles, double[][] values, double trueRul) {
+
+        /** The values of one column of {@link #COLUMNS}, or {@code null} for another name. */
+        public double[] column(String name) {
+            int c = COLUMNS.indexOf(name);
+            return c < 0 ? null : Evaluation.column(values, c);
+        }
+    }
 
     private CmapssDataset() {}
 

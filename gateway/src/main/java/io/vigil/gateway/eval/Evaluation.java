@@ -130,21 +130,7 @@ public final class Evaluation {
         List<InboundMessage> messages = new ArrayList<>();
         long cursor = START;
         for (CmapssDataset.Unit u : units) {
-            double[][] columns =
-                    columnsOf(
-                            spec,
-                            u.asset(),
-                            name -> {
-                                int c = CmapssDataset.COLUMNS.indexOf(name);
-                                if (c < 0) {
-                                    return null;
-                                }
-                                double[] column = new double[u.values().length];
-                                for (int r = 0; r < column.length; r++) {
-                                    column[r] = u.values()[r][c];
-                                }
-                                return column;
-                            });
+            double[][] columns = columnsOf(spec, u.asset(), u::column);
             for (int r = 0; r < u.cycles().length; r++) {
                 messages.add(message(spec, u.asset(), cursor + u.cycles()[r] * 1000L, columns, r));
             }
@@ -204,6 +190,15 @@ public final class Evaluation {
 
     private interface Columns {
         double[] column(String name);
+    }
+
+    /** Column {@code c} of a recording's rows. */
+    static double[] column(double[][] rows, int c) {
+        double[] column = new double[rows.length];
+        for (int r = 0; r < rows.length; r++) {
+            column[r] = rows[r][c];
+        }
+        return column;
     }
 
     /** The recording's values for each of the pipeline's input channels, in input order. */

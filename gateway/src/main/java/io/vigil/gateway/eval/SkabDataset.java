@@ -42,14 +42,7 @@ public final class SkabDataset {
         /** The values of one column, or {@code null} when the file has no such column. */
         public double[] column(String name) {
             int c = columns.indexOf(name);
-            if (c < 0) {
-                return null;
-            }
-            double[] column = new double[values.length];
-            for (int r = 0; r < values.length; r++) {
-                column[r] = values[r][c];
-            }
-            return column;
+            return c < 0 ? null : Evaluation.column(values, c);
         }
     }
 

@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.gateway.broker.EmbeddedBroker;
 import io.vigil.gateway.mqtt.internal.TopicRecorder;
-import io.vigil.gateway.testing.BinaryRecorder;
 import io.vigil.pipelines.spec.PipelineSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -359,9 +358,12 @@ class PayloadFormatsITCase {
                                 "dead-letters",
                                 List.of("vigil/dead-letter/#"),
                                 r -> {});
-                BinaryRecorder commands =
-                        BinaryRecorder.start(
-                                broker.url(), "commands", List.of("spBv1.0/plant1/NCMD/#"));
+                TopicRecorder commands =
+                        TopicRecorder.start(
+                                broker.url(),
+                                "commands",
+                                List.of("spBv1.0/plant1/NCMD/#"),
+                                r -> {});
                 PipelineJob job = PipelineJob.start(broker.url(), sparkplugPipeline())) {
             Sparkplug gw1 = new Sparkplug(job, "gw-1");
             gw1.nodeBirth(T0, 0);
@@ -435,9 +437,12 @@ class PayloadFormatsITCase {
                                 "dead-letters",
                                 List.of("vigil/dead-letter/#"),
                                 r -> {});
-                BinaryRecorder commands =
-                        BinaryRecorder.start(
-                                broker.url(), "commands", List.of("spBv1.0/plant1/NCMD/#"));
+                TopicRecorder commands =
+                        TopicRecorder.start(
+                                broker.url(),
+                                "commands",
+                                List.of("spBv1.0/plant1/NCMD/#"),
+                                r -> {});
                 PipelineJob job = PipelineJob.start(broker.url(), sparkplugPipeline())) {
             Sparkplug gw2 = new Sparkplug(job, "gw-2");
             long before = System.currentTimeMillis();
@@ -460,10 +465,10 @@ class PayloadFormatsITCase {
             assertThat(Base64.getDecoder().decode(letter.path("payloadBase64").asText()))
                     .isEqualTo(orphan);
 
-            BinaryRecorder.Received command = commands.received().get(0);
+            TopicRecorder.Received command = commands.received().get(0);
             assertThat(command.topic()).isEqualTo("spBv1.0/plant1/NCMD/gw-2");
             SparkplugBPayload request =
-                    new SparkplugBPayloadDecoder().buildFromByteArray(command.payload(), null);
+                    new SparkplugBPayloadDecoder().buildFromByteArray(command.bytes(), null);
             assertThat(request.getMetrics()).hasSize(1);
             Metric rebirth = request.getMetrics().get(0);
             assertThat(rebirth.getName()).isEqualTo("Node Control/Rebirth");

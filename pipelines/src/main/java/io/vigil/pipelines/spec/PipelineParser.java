@@ -3,6 +3,7 @@ package io.vigil.pipelines.spec;
 import io.vigil.models.ModelCard;
 import io.vigil.models.ModelLoadException;
 import io.vigil.models.ModelLocation;
+import io.vigil.models.WindowScorer;
 import io.vigil.pipelines.TopicTemplate;
 import io.vigil.pipelines.spec.PipelineSpec.Calibration;
 import io.vigil.pipelines.spec.PipelineSpec.Channel;
@@ -509,7 +510,7 @@ public final class PipelineParser {
         String key = in.node("model.path") != null ? "model.path" : "model.name";
         try {
             ModelCard card = location.loadCard();
-            if (!card.task().equals("reconstruction") && !card.task().equals("rul")) {
+            if (!WindowScorer.TASKS.contains(card.task())) {
                 in.error(
                         in.at(key),
                         key,
@@ -720,7 +721,7 @@ public final class PipelineParser {
         }
         double threshold;
         String event;
-        if (card.task().equals("rul")) {
+        if (card.task().equals(ModelCard.RUL)) {
             event = "maintenance-due";
             notFor(
                     in,

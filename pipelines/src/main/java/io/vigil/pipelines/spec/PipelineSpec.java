@@ -270,7 +270,7 @@ public record PipelineSpec(
 
         /** Whether the model predicts remaining useful life rather than an anomaly score. */
         public boolean predictsRul() {
-            return "rul".equals(card.task());
+            return ModelCard.RUL.equals(card.task());
         }
     }
 

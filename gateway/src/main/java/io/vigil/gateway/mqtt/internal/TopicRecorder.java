@@ -17,8 +17,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class TopicRecorder implements AutoCloseable {
 
-    /** One received message. */
-    public record Received(String topic, String payload, boolean retained, long receivedAtMillis) {}
+    /** One received message; {@code bytes} as they came, for binary payloads such as Sparkplug. */
+    public record Received(String topic, byte[] bytes, boolean retained, long receivedAtMillis) {
+
+        /** The payload as UTF-8 text. */
+        public String payload() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
 
     private final MqttAsyncClient client;
     private final List<Received> received = new CopyOnWriteArrayList<>();
@@ -43,7 +49,7 @@ public final class TopicRecorder implements AutoCloseable {
                         Received r =
                                 new Received(
                                         topic,
-                                        new String(message.getPayload(), StandardCharsets.UTF_8),
+                                        message.getPayload(),
                                         message.isRetained(),
                                         System.currentTimeMillis());
                         recorder.received.add(r);

@@ -1,15 +1,13 @@
 package io.vigil.pipelines.internal.decode;
 
+import static io.vigil.pipelines.internal.decode.RecordedReadings.readingOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.pipelines.InboundMessage;
-import io.vigil.pipelines.OutboundMessage;
 import io.vigil.pipelines.spec.PipelineParser;
 import io.vigil.pipelines.spec.PipelineSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,7 +19,7 @@ class CsvDecoderTest {
     private static final float NaN = Float.NaN;
     private static final long ARRIVED = 1_800_000_000_000L;
 
-    private final Recorded out = new Recorded();
+    private final RecordedReadings out = new RecordedReadings();
 
     @Test
     void readsOneReadingPerLine() {
@@ -31,9 +29,9 @@ class CsvDecoderTest {
 
         assertThat(out.readings)
                 .containsExactly(
-                        reading("p1", 1000, 1.5f, -2f),
-                        reading("p1", 1100, 3f, 4f),
-                        reading("p1", 1200, 5f, 6f));
+                        readingOf("p1", 1000, 1.5f, -2f),
+                        readingOf("p1", 1100, 3f, 4f),
+                        readingOf("p1", 1200, 5f, 6f));
         assertThat(out.rejects).isEmpty();
         assertThat(out.unused).isZero();
     }
@@ -45,7 +43,7 @@ class CsvDecoderTest {
         decode(decoder, "plant/p1/csv", "ts,a,b\n1000,1,2\n1100,3,4");
 
         assertThat(out.readings)
-                .containsExactly(reading("p1", 1000, 1f, 2f), reading("p1", 1100, 3f, 4f));
+                .containsExactly(readingOf("p1", 1000, 1f, 2f), readingOf("p1", 1100, 3f, 4f));
         assertThat(out.rejects).isEmpty();
     }
 
@@ -61,7 +59,7 @@ class CsvDecoderTest {
 
         decode(decoder, "plant/p1/csv", "7,1000,0.5");
 
-        assertThat(out.readings).containsExactly(reading("p1", 1000, 0.5f, 7f));
+        assertThat(out.readings).containsExactly(readingOf("p1", 1000, 0.5f, 7f));
     }
 
     @Test
@@ -75,8 +73,8 @@ class CsvDecoderTest {
 
         assertThat(out.readings)
                 .containsExactly(
-                        reading("p1", 1_700_000_000_500L, 1.25f, 2f),
-                        reading("p1", 1_700_000_001_000L, 3f, 4f));
+                        readingOf("p1", 1_700_000_000_500L, 1.25f, 2f),
+                        readingOf("p1", 1_700_000_001_000L, 3f, 4f));
         assertThat(out.rejects).isEmpty();
     }
 
@@ -87,7 +85,7 @@ class CsvDecoderTest {
         decode(decoder, "plant/p1/csv", "ts,a,b\n1000,1,2\n1100,3\n1200,5,6,7\n1300,8,9");
 
         assertThat(out.readings)
-                .containsExactly(reading("p1", 1000, 1f, 2f), reading("p1", 1300, 8f, 9f));
+                .containsExactly(readingOf("p1", 1000, 1f, 2f), readingOf("p1", 1300, 8f, 9f));
         assertThat(out.rejects)
                 .containsExactly(
                         "line 3: expected 3 values [ts, a, b], found 2: '1100,3'",
@@ -116,7 +114,7 @@ class CsvDecoderTest {
         decode(decoder, "plant/p1/csv", "1000,,2\n1100,3, ");
 
         assertThat(out.readings)
-                .containsExactly(reading("p1", 1000, NaN, 2f), reading("p1", 1100, 3f, NaN));
+                .containsExactly(readingOf("p1", 1000, NaN, 2f), readingOf("p1", 1100, 3f, NaN));
         assertThat(out.rejects).isEmpty();
     }
 
@@ -126,7 +124,7 @@ class CsvDecoderTest {
 
         decode(decoder, "plant/p1/csv", "1000,1,2\n\n1100,x,2");
 
-        assertThat(out.readings).containsExactly(reading("p1", 1000, 1f, 2f));
+        assertThat(out.readings).containsExactly(readingOf("p1", 1000, 1f, 2f));
         assertThat(out.rejects).containsExactly("line 3: column 'a' must be a number, found 'x'");
     }
 
@@ -140,7 +138,8 @@ class CsvDecoderTest {
 
         assertThat(out.readings)
                 .containsExactly(
-                        reading("p1", 1_795_342_530_250L, 1f, 2f), reading("p2", ARRIVED, 3f, 4f));
+                        readingOf("p1", 1_795_342_530_250L, 1f, 2f),
+                        readingOf("p2", ARRIVED, 3f, 4f));
         assertThat(out.rejects)
                 .containsExactly(
                         "line 2: field 'ts' is not an ISO-8601 instant such as"
@@ -161,9 +160,9 @@ class CsvDecoderTest {
 
         assertThat(out.readings)
                 .containsExactly(
-                        reading("p1", 1000, NaN, 2.5f),
-                        reading("p1", 1100, NaN, 2.75f),
-                        reading("p1", 1000, -1f, NaN));
+                        readingOf("p1", 1000, NaN, 2.5f),
+                        readingOf("p1", 1100, NaN, 2.75f),
+                        readingOf("p1", 1000, -1f, NaN));
         assertThat(out.rejects).isEmpty();
         // A channel the pipeline does not take: the whole message is unused, counted once.
         assertThat(out.unused).isEqualTo(1);
@@ -192,43 +191,5 @@ class CsvDecoderTest {
     private void decode(CsvDecoder decoder, String topic, String payload) {
         decoder.decode(
                 new InboundMessage(topic, payload.getBytes(StandardCharsets.UTF_8), ARRIVED), out);
-    }
-
-    private static Reading reading(String asset, long timestamp, float... values) {
-        List<Float> boxed = new ArrayList<>();
-        for (float v : values) {
-            boxed.add(v);
-        }
-        return new Reading(asset, timestamp, boxed);
-    }
-
-    /** A reading as recorded; boxed values compare NaN equal to NaN. */
-    private record Reading(String asset, long timestamp, List<Float> values) {}
-
-    private static final class Recorded implements Readings {
-        final List<Reading> readings = new ArrayList<>();
-        final List<String> rejects = new ArrayList<>();
-        final List<OutboundMessage> commands = new ArrayList<>();
-        int unused;
-
-        @Override
-        public void reading(String asset, long timestamp, float[] values) {
-            readings.add(CsvDecoderTest.reading(asset, timestamp, values));
-        }
-
-        @Override
-        public void reject(String reason) {
-            rejects.add(reason);
-        }
-
-        @Override
-        public void unused() {
-            unused++;
-        }
-
-        @Override
-        public void command(OutboundMessage message) {
-            commands.add(message);
-        }
     }
 }

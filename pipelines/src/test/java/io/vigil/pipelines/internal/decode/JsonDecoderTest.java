@@ -1,17 +1,16 @@
 package io.vigil.pipelines.internal.decode;
 
+import static io.vigil.pipelines.internal.decode.RecordedReadings.readingOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.pipelines.InboundMessage;
-import io.vigil.pipelines.OutboundMessage;
+import io.vigil.pipelines.internal.decode.RecordedReadings.Reading;
 import io.vigil.pipelines.spec.PipelineParser;
 import io.vigil.pipelines.spec.PipelineSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,7 +22,7 @@ class JsonDecoderTest {
     private static final float NaN = Float.NaN;
     private static final long ARRIVED = 1_800_000_000_000L;
 
-    private final Recorded out = new Recorded();
+    private final RecordedReadings out = new RecordedReadings();
 
     @Test
     void readsOneObjectWithOneFieldPerChannel() {
@@ -31,7 +30,7 @@ class JsonDecoderTest {
 
         decode(decoder, "plant/p1/data", "{\"ts\": 1700000000123, \"a\": 1.5, \"b\": -2}");
 
-        assertThat(out.readings).containsExactly(reading("p1", 1_700_000_000_123L, 1.5f, -2f));
+        assertThat(out.readings).containsExactly(readingOf("p1", 1_700_000_000_123L, 1.5f, -2f));
         assertThat(out.rejects).isEmpty();
         assertThat(out.unused).isZero();
     }
@@ -46,7 +45,7 @@ class JsonDecoderTest {
                 "[{\"ts\": 1000, \"a\": 1, \"b\": 2}, {\"ts\": 1100, \"a\": 3, \"b\": 4}]");
 
         assertThat(out.readings)
-                .containsExactly(reading("p1", 1000, 1f, 2f), reading("p1", 1100, 3f, 4f));
+                .containsExactly(readingOf("p1", 1000, 1f, 2f), readingOf("p1", 1100, 3f, 4f));
         assertThat(out.rejects).isEmpty();
     }
 
@@ -78,7 +77,7 @@ class JsonDecoderTest {
 
         assertThat(out.readings)
                 .containsExactly(
-                        reading("pump-7", 5000, 0.5f, 3f), reading("pump-8", 5100, 0.25f, 4f));
+                        readingOf("pump-7", 5000, 0.5f, 3f), readingOf("pump-8", 5100, 0.25f, 4f));
         assertThat(out.rejects).isEmpty();
     }
 
@@ -125,7 +124,7 @@ class JsonDecoderTest {
 
         decode(decoder, "plant/p1/data", "{\"ts\": 1000, \"a\": null, \"b\": 7}");
 
-        assertThat(out.readings).containsExactly(reading("p1", 1000, NaN, 7f));
+        assertThat(out.readings).containsExactly(readingOf("p1", 1000, NaN, 7f));
         assertThat(out.rejects).isEmpty();
     }
 
@@ -181,7 +180,7 @@ class JsonDecoderTest {
 
         decode(decoder, "plant/p1/data", "{\"ts\": 1000, \"a\": true, \"b\": false}");
 
-        assertThat(out.readings).containsExactly(reading("p1", 1000, 1f, 0f));
+        assertThat(out.readings).containsExactly(readingOf("p1", 1000, 1f, 0f));
     }
 
     @Test
@@ -243,7 +242,7 @@ class JsonDecoderTest {
                 """);
 
         assertThat(out.readings)
-                .containsExactly(reading("p1", 1000, 1f, 2f), reading("p1", 1200, 3f, 4f));
+                .containsExactly(readingOf("p1", 1000, 1f, 2f), readingOf("p1", 1200, 3f, 4f));
         assertThat(out.rejects)
                 .containsExactly(
                         "record 1: field 'a' must be a number, found the text 'x'",
@@ -292,7 +291,7 @@ class JsonDecoderTest {
 
         decode(decoder, "plant/p1/data", "{\"ts\": 1700000000123456, \"a\": 1, \"b\": 2}");
 
-        assertThat(out.readings).containsExactly(reading("p1", 1_700_000_000_123L, 1f, 2f));
+        assertThat(out.readings).containsExactly(readingOf("p1", 1_700_000_000_123L, 1f, 2f));
     }
 
     @Test
@@ -316,8 +315,8 @@ class JsonDecoderTest {
         // 2026-11-22T10:15:30.250Z is 1 795 342 530 250 ms after the epoch.
         assertThat(out.readings)
                 .containsExactly(
-                        reading("p1", 1_795_342_530_250L, 1f, 2f),
-                        reading("p1", 1_795_342_530_000L, 1f, 2f));
+                        readingOf("p1", 1_795_342_530_250L, 1f, 2f),
+                        readingOf("p1", 1_795_342_530_000L, 1f, 2f));
         assertThat(out.rejects)
                 .containsExactly(
                         "field 'ts' is not an ISO-8601 instant such as 2026-11-22T10:15:30.250Z:"
@@ -336,7 +335,8 @@ class JsonDecoderTest {
         decode(decoder, "plant/p1/data", "{\"ts\": \"whenever\", \"a\": 3, \"b\": 4}");
 
         assertThat(out.readings)
-                .containsExactly(reading("p1", ARRIVED, 1f, 2f), reading("p1", ARRIVED, 3f, 4f));
+                .containsExactly(
+                        readingOf("p1", ARRIVED, 1f, 2f), readingOf("p1", ARRIVED, 3f, 4f));
         assertThat(out.rejects).isEmpty();
     }
 
@@ -355,7 +355,7 @@ class JsonDecoderTest {
         decode(decoder, "plant/l1/p1/a", "{\"ts\": 1200}");
 
         assertThat(out.readings)
-                .containsExactly(reading("p1", 1000, NaN, 2.5f), reading("p1", 1100, -1f, NaN));
+                .containsExactly(readingOf("p1", 1000, NaN, 2.5f), readingOf("p1", 1100, -1f, NaN));
         assertThat(out.rejects).containsExactly("missing field 'v'");
         assertThat(out.unused).isZero();
     }
@@ -382,7 +382,7 @@ class JsonDecoderTest {
         decode(decoder, "plant/p1/data", "{\"ts\": 1200, \"sensor\": {\"value\": 6}}");
 
         assertThat(out.readings)
-                .containsExactly(reading("p1", 1000, 4f, NaN), reading("p1", 1100, NaN, 5f));
+                .containsExactly(readingOf("p1", 1000, 4f, NaN), readingOf("p1", 1100, NaN, 5f));
         assertThat(out.rejects)
                 .containsExactly("expected the channel name at '/sensor/name', found nothing");
     }
@@ -441,43 +441,5 @@ class JsonDecoderTest {
     private void decode(JsonDecoder decoder, String topic, String payload) {
         decoder.decode(
                 new InboundMessage(topic, payload.getBytes(StandardCharsets.UTF_8), ARRIVED), out);
-    }
-
-    private static Reading reading(String asset, long timestamp, float... values) {
-        List<Float> boxed = new ArrayList<>();
-        for (float v : values) {
-            boxed.add(v);
-        }
-        return new Reading(asset, timestamp, boxed);
-    }
-
-    /** A reading as recorded; boxed values compare NaN equal to NaN. */
-    private record Reading(String asset, long timestamp, List<Float> values) {}
-
-    private static final class Recorded implements Readings {
-        final List<Reading> readings = new ArrayList<>();
-        final List<String> rejects = new ArrayList<>();
-        final List<OutboundMessage> commands = new ArrayList<>();
-        int unused;
-
-        @Override
-        public void reading(String asset, long timestamp, float[] values) {
-            readings.add(JsonDecoderTest.reading(asset, timestamp, values));
-        }
-
-        @Override
-        public void reject(String reason) {
-            rejects.add(reason);
-        }
-
-        @Override
-        public void unused() {
-            unused++;
-        }
-
-        @Override
-        public void command(OutboundMessage message) {
-            commands.add(message);
-        }
     }
 }

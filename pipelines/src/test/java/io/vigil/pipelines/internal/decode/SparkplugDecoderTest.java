@@ -1,5 +1,6 @@
 package io.vigil.pipelines.internal.decode;
 
+import static io.vigil.pipelines.internal.decode.RecordedReadings.readingOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +8,6 @@ import io.vigil.pipelines.InboundMessage;
 import io.vigil.pipelines.OutboundMessage;
 import io.vigil.pipelines.OutboundMessage.Destination;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import org.eclipse.tahu.message.SparkplugBPayloadDecoder;
@@ -29,7 +29,7 @@ class SparkplugDecoderTest {
     private final SparkplugDecoder decoder =
             new SparkplugDecoder(
                     List.of("Temperature", "Pressure", "Running", "Supply Voltage"), "pumps");
-    private final Recorded out = new Recorded();
+    private final RecordedReadings out = new RecordedReadings();
 
     @Test
     void readsDataByAliasAlonePerTheBirths() throws Exception {
@@ -46,9 +46,9 @@ class SparkplugDecoderTest {
 
         assertThat(out.readings)
                 .containsExactly(
-                        reading("gw-1", T, NaN, NaN, NaN, 24f),
-                        reading("pump-7", T + 1, 20.5f, 1.25f, 1f, NaN),
-                        reading("pump-7", T + 2, 21.5f, 1.5f, NaN, NaN));
+                        readingOf("gw-1", T, NaN, NaN, NaN, 24f),
+                        readingOf("pump-7", T + 1, 20.5f, 1.25f, 1f, NaN),
+                        readingOf("pump-7", T + 2, 21.5f, 1.5f, NaN, NaN));
         // bdSeq and Node Control/Rebirth in the NBIRTH, Serial in the DBIRTH.
         assertThat(out.unused).isEqualTo(3);
         assertThat(out.rejects).isEmpty();
@@ -70,8 +70,8 @@ class SparkplugDecoderTest {
 
         assertThat(out.readings)
                 .containsExactly(
-                        reading("pump-7", T + 5, 20f, 1.5f, NaN, NaN),
-                        reading("pump-7", T + 8, 21f, NaN, NaN, NaN));
+                        readingOf("pump-7", T + 5, 20f, 1.5f, NaN, NaN),
+                        readingOf("pump-7", T + 8, 21f, NaN, NaN, NaN));
     }
 
     @Test
@@ -88,8 +88,8 @@ class SparkplugDecoderTest {
 
         assertThat(out.readings)
                 .containsExactly(
-                        reading("pump-7", T + 20, 21f, NaN, NaN, NaN),
-                        reading("pump-7", T + 31, 21f, NaN, NaN, NaN));
+                        readingOf("pump-7", T + 20, 21f, NaN, NaN, NaN),
+                        readingOf("pump-7", T + 31, 21f, NaN, NaN, NaN));
     }
 
     @Test
@@ -102,7 +102,7 @@ class SparkplugDecoderTest {
                 T + 1,
                 payload(T + 1, aliased(2, MetricDataType.Float, 23.5f, T + 1)));
 
-        assertThat(out.readings).containsExactly(reading("gw-1", T + 1, NaN, NaN, NaN, 23.5f));
+        assertThat(out.readings).containsExactly(readingOf("gw-1", T + 1, NaN, NaN, NaN, 23.5f));
     }
 
     @Test
@@ -119,8 +119,8 @@ class SparkplugDecoderTest {
 
         assertThat(out.readings)
                 .containsExactly(
-                        reading("pump-7", T + 1, NaN, NaN, 0f, NaN),
-                        reading("pump-7", T + 2, NaN, NaN, 1f, NaN));
+                        readingOf("pump-7", T + 1, NaN, NaN, 0f, NaN),
+                        readingOf("pump-7", T + 2, NaN, NaN, 1f, NaN));
     }
 
     @Test
@@ -137,7 +137,7 @@ class SparkplugDecoderTest {
                         named("Serial", 13, MetricDataType.String, "A-115", T + 2)));
 
         assertThat(out.unused).isEqualTo(2);
-        assertThat(out.readings).containsExactly(reading("pump-7", T + 2, 21f, NaN, NaN, NaN));
+        assertThat(out.readings).containsExactly(readingOf("pump-7", T + 2, 21f, NaN, NaN, NaN));
         assertThat(out.rejects).isEmpty();
     }
 
@@ -164,7 +164,7 @@ class SparkplugDecoderTest {
                                 true);
         decoder.decode(new InboundMessage(DEVICE_TOPIC.formatted("DDATA"), stripped, T + 2), out);
 
-        assertThat(out.readings).containsExactly(reading("pump-7", T + 2, -5f, 4.0e9f, NaN, NaN));
+        assertThat(out.readings).containsExactly(readingOf("pump-7", T + 2, -5f, 4.0e9f, NaN, NaN));
         assertThat(out.rejects).isEmpty();
     }
 
@@ -258,8 +258,8 @@ class SparkplugDecoderTest {
 
         assertThat(out.readings)
                 .containsExactly(
-                        reading("pump-7", T + 13, 19f, 1.75f, NaN, NaN),
-                        reading("gw-1", T + 15, NaN, NaN, NaN, 23f));
+                        readingOf("pump-7", T + 13, 19f, 1.75f, NaN, NaN),
+                        readingOf("gw-1", T + 15, NaN, NaN, NaN, 23f));
         assertThat(out.rejects)
                 .containsExactly(
                         "DDATA from group 'plant', edge node 'gw-1', device 'pump-7': metric alias"
@@ -298,7 +298,7 @@ class SparkplugDecoderTest {
         out.clear();
         send(NODE_TOPIC, "NDATA", T + 2, data);
 
-        assertThat(out.readings).containsExactly(reading("gw-1", T + 2, NaN, NaN, NaN, 23f));
+        assertThat(out.readings).containsExactly(readingOf("gw-1", T + 2, NaN, NaN, NaN, 23f));
 
         send(NODE_TOPIC, "NDEATH", T + 3, payload(T + 3, bdSeq(1)));
         out.clear();
@@ -318,7 +318,7 @@ class SparkplugDecoderTest {
         send(withSerial, NODE_TOPIC, "NBIRTH", T, nodeBirthPayload(T, 0, 2));
         send(withSerial, DEVICE_TOPIC, "DBIRTH", T + 1, deviceBirthPayload(T + 1, 10, 11));
 
-        assertThat(out.readings).containsExactly(reading("pump-7", T + 1, 20.5f, NaN));
+        assertThat(out.readings).containsExactly(readingOf("pump-7", T + 1, 20.5f, NaN));
         assertThat(out.rejects)
                 .containsExactly(
                         "DBIRTH from group 'plant', edge node 'gw-1', device 'pump-7': metric"
@@ -344,7 +344,7 @@ class SparkplugDecoderTest {
                 T + 3,
                 payload(T + 3, aliased(11, MetricDataType.Double, 1e300, T + 3)));
 
-        assertThat(out.readings).containsExactly(reading("pump-7", T + 2, NaN, NaN, 1f, NaN));
+        assertThat(out.readings).containsExactly(readingOf("pump-7", T + 2, NaN, NaN, 1f, NaN));
         String from = "DDATA from group 'plant', edge node 'gw-1', device 'pump-7': ";
         assertThat(out.rejects)
                 .containsExactly(
@@ -391,7 +391,7 @@ class SparkplugDecoderTest {
                         from + "metric alias 11 has no name; a birth must name every metric",
                         from + "metric 'Pressure' reuses alias 10 of metric 'Temperature'",
                         from + "metric alias 11 has no name; a birth must name every metric");
-        assertThat(out.readings).containsExactly(reading("pump-7", T + 2, 20f, NaN, NaN, NaN));
+        assertThat(out.readings).containsExactly(readingOf("pump-7", T + 2, 20f, NaN, NaN, NaN));
     }
 
     @Test
@@ -513,51 +513,5 @@ class SparkplugDecoderTest {
 
     private static Metric bdSeq(long value) throws Exception {
         return new MetricBuilder("bdSeq", MetricDataType.Int64, value).createMetric();
-    }
-
-    private static Reading reading(String asset, long timestamp, float... values) {
-        List<Float> boxed = new ArrayList<>();
-        for (float value : values) {
-            boxed.add(value);
-        }
-        return new Reading(asset, timestamp, boxed);
-    }
-
-    /** A reading with its values boxed, so that equals compares them (NaN equals NaN). */
-    private record Reading(String asset, long timestamp, List<Float> values) {}
-
-    /** Keeps what the decoder hands over. */
-    private static final class Recorded implements Readings {
-        final List<Reading> readings = new ArrayList<>();
-        final List<String> rejects = new ArrayList<>();
-        final List<OutboundMessage> commands = new ArrayList<>();
-        int unused;
-
-        @Override
-        public void reading(String asset, long timestamp, float[] values) {
-            readings.add(SparkplugDecoderTest.reading(asset, timestamp, values));
-        }
-
-        @Override
-        public void reject(String reason) {
-            rejects.add(reason);
-        }
-
-        @Override
-        public void unused() {
-            unused++;
-        }
-
-        @Override
-        public void command(OutboundMessage message) {
-            commands.add(message);
-        }
-
-        void clear() {
-            readings.clear();
-            rejects.clear();
-            commands.clear();
-            unused = 0;
-        }
     }
 }
