@@ -13,8 +13,12 @@ validation, and optionally a CSV with injected faults for a held-out evaluation.
 asset: pump-01..pump-06 train, pump-07..pump-08 are held-out healthy pumps used for early stopping,
 the error scales and the threshold. The fault file is only ever used for evaluation.
 
-Outputs (in ``--out``): ``model.onnx``, ``card.json`` (read by the Java side), ``MODEL_CARD.md`` and
-``golden.json`` (tensors the Java tests replay through ONNX Runtime).
+Outputs (in ``--out``): ``model.onnx``, ``model.int8.onnx`` (the same model with its nn.Linear
+weights stored as int8 per output channel, see ``onnx_export``; the card names it as variant
+``int8``), ``card.json`` (read by the Java side), ``MODEL_CARD.md`` and ``golden.json`` (FP32 and
+INT8 tensors the Java tests replay through ONNX Runtime). The INT8 copy is scored with the FP32
+model's error scales and threshold, as the gateway runs it, and its held-out figures are reported
+next to FP32's.
 
 Example (from the repository root)::
 
@@ -26,6 +30,7 @@ Example (from the repository root)::
 """
 
 import argparse
+import copy
 import csv
 import hashlib
 import json
@@ -40,6 +45,9 @@ import numpy as np
 import onnx
 import torch
 from torch import nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import onnx_export  # noqa: E402
 
 CHANNELS = ("vibration", "pressure", "temperature", "current", "flow")
 SAMPLE_PERIOD_MS = 100
@@ -394,12 +402,19 @@ def calibrate(model, validation):
         "unscaled-mean": Scoring("unscaled-mean", np.ones(len(CHANNELS)), "mean", errors),
     }
     chosen = scorings[SCORE_REDUCTION]
-    scores = chosen.validation_scores
-    scaled = chosen.scaled(errors)
-    return chosen, scorings, {
+    return chosen, scorings, validation_metrics(errors, chosen)
+
+
+def validation_metrics(errors, scoring):
+    """What ``scoring`` makes of the raw channel errors [n, 5] of the validation windows: the raw
+    mean per channel, the distribution of scaled errors and scores, and the false alarms at its
+    threshold. For the INT8 copy, ``scoring`` is the FP32 model's, as the card gives it to both."""
+    scores = scoring.scores(errors)
+    scaled = scoring.scaled(errors)
+    return {
         "assets": list(VALIDATION_ASSETS),
         "windows": int(len(scores)),
-        "mean_channel_error": {c: float(e) for c, e in zip(CHANNELS, error_scale)},
+        "mean_channel_error": {c: float(e) for c, e in zip(CHANNELS, errors.mean(axis=0))},
         "scaled_channel_error": {
             c: {"p50": round(float(np.quantile(scaled[:, i], 0.5)), 4),
                 "p99": round(float(np.quantile(scaled[:, i], 0.99)), 4),
@@ -411,7 +426,7 @@ def calibrate(model, validation):
         "score_p999": float(np.quantile(scores, 0.999)),
         "score_max": float(scores.max()),
         "threshold_margin": THRESHOLD_MARGIN,
-        "false_alarms": int((scores > chosen.threshold).sum()),
+        "false_alarms": int((scores > scoring.threshold).sum()),
     }
 
 
@@ -600,34 +615,30 @@ def export_onnx(model, path):
     onnx.save(exported, path)
 
 
-def flat(array):
-    return [float(v) for v in np.asarray(array, dtype=np.float32).ravel()]
-
-
-def write_golden(model, inputs, scoring, path):
-    """Golden tensors for the Java replay: input, raw output, raw and scaled channel errors, scores.
+def write_golden(variants, inputs, scoring, path):
+    """Golden tensors for the Java replay: the normalized input once, then per variant (``fp32``,
+    ``int8``: ``{variant: model}``) the raw output, raw and scaled channel errors and scores.
 
     ``channel_errors`` are the raw per-channel errors; ``scaled_errors`` divide them by the card's
-    ``error_scale``; ``scores`` reduce those as the card's ``score_reduction`` says.
+    ``error_scale``; ``scores`` reduce those as the card's ``score_reduction`` says. Every variant
+    uses the same card, hence the same ``scoring``. Returns the scores per variant.
     """
-    model.eval()
-    with torch.no_grad():
-        x = torch.from_numpy(inputs)
-        output = model(x)
-        errors = channel_errors(output, x).numpy()
-    scaled = scoring.scaled(errors.astype(np.float64))
-    golden = {
-        "input": {"shape": list(inputs.shape), "data": flat(inputs)},
-        "output": {"shape": list(output.shape), "data": flat(output)},
-        "channel_errors": {"shape": list(errors.shape), "data": flat(errors)},
-        "scaled_errors": {"shape": list(scaled.shape), "data": flat(scaled)},
-        "scores": flat(reduce_errors(scaled, scoring.reduction)),
-        "rtol": 1e-4,
-        "atol": 1e-5,
-    }
-    with open(path, "w") as f:
-        json.dump(golden, f)
-    return golden["scores"]
+    x = torch.from_numpy(inputs)
+    golden = {"input": onnx_export.tensor(inputs), "rtol": 1e-4, "atol": 1e-5, "variants": {}}
+    for variant, model in variants.items():
+        model.eval()
+        with torch.no_grad():
+            output = model(x)
+            errors = channel_errors(output, x).numpy()
+        scaled = scoring.scaled(errors.astype(np.float64))
+        golden["variants"][variant] = {
+            "output": onnx_export.tensor(output.numpy()),
+            "channel_errors": onnx_export.tensor(errors),
+            "scaled_errors": onnx_export.tensor(scaled),
+            "scores": onnx_export.flat(reduce_errors(scaled, scoring.reduction)),
+        }
+    onnx_export.write_json(path, golden)
+    return {variant: expected["scores"] for variant, expected in golden["variants"].items()}
 
 
 def write_model_card(card, path):
@@ -671,6 +682,8 @@ def write_model_card(card, path):
         "reconstruction of the normalized input.",
         "- File: `model.onnx`, ONNX opset 17, no external data. The graph clips its input to "
         f"+-{training['input_clamp']:g} before encoding; errors are taken against the unclipped input.",
+        f"- INT8 variant: `{card['variants']['int8']}` (`ModelLocation.withVariant(\"int8\")`), the "
+        "same graph with int8 weights and the same inputs, outputs and card; see INT8 variant below.",
         "",
         "## Normalization",
         "",
@@ -902,6 +915,43 @@ def write_model_card(card, path):
         ]
     else:
         lines.append("No fault file was given (`--eval`), so there are no held-out fault metrics.")
+    int8 = metrics["int8"]
+    validation_int8 = int8["validation"]
+    lines += [
+        "",
+        "## INT8 variant",
+        "",
+        f"`{card['variants']['int8']}`: the weights of the {training['int8_layers']} linear layers "
+        "stored as int8 (symmetric, one scale per output channel) and restored by "
+        "`DequantizeLinear`; activations stay float32, so a window's output does not depend on the "
+        f"rest of the batch. {card['size_bytes_int8']} bytes against {card['size_bytes']} for "
+        "`model.onnx`. It runs with this card unchanged (normalization, error scales, threshold); "
+        "its figures are those of the PyTorch model with the same rounded weights, which is also "
+        "the reference of its golden tensors.",
+        "",
+        "| | FP32 | INT8 |",
+        "|---|---|---|",
+        f"| file size (bytes) | {card['size_bytes']} | {card['size_bytes_int8']} |",
+        *[f"| validation score {label} | {validation[key]:.4f} | {validation_int8[key]:.4f} |"
+          for label, key in (("mean", "score_mean"), ("p99", "score_p99"), ("max", "score_max"))],
+        f"| false alarms on validation windows | {validation['false_alarms']} of "
+        f"{validation['windows']} | {validation_int8['false_alarms']} of "
+        f"{validation_int8['windows']} |",
+    ]
+    if held_out:
+        held_out_int8 = int8["eval"]
+        lines += [
+            f"| false alarms on the fault file's healthy windows | "
+            f"{held_out['healthy_false_alarms']} of {held_out['healthy_windows']} | "
+            f"{held_out_int8['healthy_false_alarms']} of {held_out_int8['healthy_windows']} |",
+            f"| highest healthy score | {held_out['healthy_score_max']:.4f} | "
+            f"{held_out_int8['healthy_score_max']:.4f} |",
+            *[f"| {kind}: flagged, delay (s) | {100 * stats['detected_share']:.1f}%, "
+              f"{delays(stats['detection_delay_s'])} | "
+              f"{100 * held_out_int8['faults'][kind]['detected_share']:.1f}%, "
+              f"{delays(held_out_int8['faults'][kind]['detection_delay_s'])} |"
+              for kind, stats in held_out["faults"].items()],
+        ]
     lines += [
         "",
         "## Latency",
@@ -985,15 +1035,24 @@ def main(argv=None):
     fit_started = time.time()
     epochs_run, best_epoch, history = fit(model, train, validation_epoch, epochs, args.seed)
     fit_seconds = time.time() - fit_started
+    # The INT8 variant: the trained weights rounded as model.int8.onnx stores them. It is scored with
+    # the FP32 model's card (error scales, threshold), because the gateway gives it that card.
+    model_int8 = copy.deepcopy(model)
+    quantized_layers = onnx_export.quantize_linear_weights_(model_int8)
 
     validation_stride = 1 if not args.smoke else 64
-    scoring, scorings, validation_metrics = calibrate(
-        model, normalize(stack_windows(data, VALIDATION_ASSETS, validation_stride)))
-    metrics = {"validation": {"window_stride": validation_stride, **validation_metrics}}
+    validation = normalize(stack_windows(data, VALIDATION_ASSETS, validation_stride))
+    scoring, scorings, validation_summary = calibrate(model, validation)
+    metrics = {"validation": {"window_stride": validation_stride, **validation_summary}}
+    metrics_int8 = {"validation": {"window_stride": validation_stride, **validation_metrics(
+        window_errors(model_int8, validation), scoring)}}
+    del validation
 
     os.makedirs(args.out, exist_ok=True)
     onnx_path = os.path.join(args.out, "model.onnx")
+    int8_path = os.path.join(args.out, "model.int8.onnx")
     export_onnx(model, onnx_path)
+    onnx_export.write_int8_onnx(onnx_path, int8_path, quantized_layers)
 
     eval_sha = None
     golden_scores = None
@@ -1002,22 +1061,26 @@ def main(argv=None):
         eval_data = read_telemetry(args.eval)
         eval_sha = sha256(args.eval)
         eval_stride = 1 if not args.smoke else 16
-        metrics["eval"] = evaluate(model, eval_data, mean, std, scorings, scoring, eval_stride)
-        # Stride 4 is plenty for a share of windows and keeps the 30 forward passes quick.
-        metrics["eval"]["level_offset_flagged_share"] = level_offset_sensitivity(
-            model, eval_data, mean, std, scoring, 4 * eval_stride)
-        golden_scores = write_golden(model, golden_windows(eval_data, mean, std), scoring,
-                                     golden_path)
+        for held_out, candidate in ((metrics, model), (metrics_int8, model_int8)):
+            held_out["eval"] = evaluate(candidate, eval_data, mean, std, scorings, scoring,
+                                        eval_stride)
+            # Stride 4 is plenty for a share of windows and keeps the 30 forward passes quick.
+            held_out["eval"]["level_offset_flagged_share"] = level_offset_sensitivity(
+                candidate, eval_data, mean, std, scoring, 4 * eval_stride)
+        golden_scores = write_golden({"fp32": model, "int8": model_int8},
+                                     golden_windows(eval_data, mean, std), scoring, golden_path)
     elif os.path.exists(golden_path):
         # Golden tensors come from the fault file; one left from an earlier model would not match.
         os.remove(golden_path)
         print(f"removed stale {golden_path}: golden tensors need --eval")
+    metrics["int8"] = metrics_int8
 
     card = {
         "name": MODEL_NAME,
         "version": MODEL_VERSION,
         "task": "reconstruction",
         "file": "model.onnx",
+        "variants": {"int8": "model.int8.onnx"},
         "input": {"name": "window", "shape": [-1, WINDOW, len(CHANNELS)]},
         "output": {"name": "reconstruction", "shape": [-1, WINDOW, len(CHANNELS)]},
         "sample_period_ms": SAMPLE_PERIOD_MS,
@@ -1030,6 +1093,7 @@ def main(argv=None):
         "threshold": scoring.threshold,
         "parameters": parameters,
         "size_bytes": os.path.getsize(onnx_path),
+        "size_bytes_int8": os.path.getsize(int8_path),
         "training": {
             "command": [*data_commands([(args.data, data_sha), (args.eval, eval_sha)]),
                         shlex.join(["/usr/bin/python3", *sys.argv])],
@@ -1043,6 +1107,7 @@ def main(argv=None):
             "train_windows": int(len(train)),
             "train_stride": train_stride,
             "latent": model.compress.out_features,
+            "int8_layers": quantized_layers,
             "smoke": args.smoke,
             "seconds": round(fit_seconds, 1),
             "torch": torch.__version__,
@@ -1055,24 +1120,33 @@ def main(argv=None):
         f.write("\n")
     write_model_card(card, os.path.join(args.out, "MODEL_CARD.md"))
 
-    print(f"\nparameters {parameters}, model.onnx {card['size_bytes']} bytes, "
+    print(f"\nparameters {parameters}, model.onnx {card['size_bytes']} bytes, model.int8.onnx "
+          f"{card['size_bytes_int8']} bytes ({quantized_layers} int8 weights), "
           f"trained {fit_seconds:.0f} s ({epochs_run} epochs, best {best_epoch}), "
           f"total {time.time() - started:.0f} s")
     print(f"validation scores: max {metrics['validation']['score_max']:.4f}, "
           f"p99 {metrics['validation']['score_p99']:.4f}; threshold {scoring.threshold:.4f}")
+    validation_int8 = metrics_int8["validation"]
+    print(f"INT8 validation scores (FP32 scales and threshold): max "
+          f"{validation_int8['score_max']:.4f}, p99 {validation_int8['score_p99']:.4f}, mean "
+          f"{validation_int8['score_mean']:.4f}; false alarms {validation_int8['false_alarms']} of "
+          f"{validation_int8['windows']}")
     print("error_scale: " + ", ".join(f"{c} {e:.5g}" for c, e in zip(CHANNELS, scoring.scale)))
     if "eval" in metrics:
-        held_out = metrics["eval"]
-        print(f"held-out false alarms: {held_out['healthy_false_alarms']} of "
-              f"{held_out['healthy_windows']} healthy windows")
-        for kind, stats in held_out["faults"].items():
-            print(f"  {kind:13s} flagged {100 * stats['detected_share']:5.1f}% of "
-                  f"{stats['fault_windows']} windows, delay {stats['detection_delay_s']}")
-        for name, summary in held_out["scorings"].items():
-            print(f"  scoring {name:13s} threshold {summary['threshold']:.4f}, false alarms "
-                  f"{summary['healthy_false_alarms']}, delays "
-                  + "; ".join(f"{k} {v['detection_delay_s']}" for k, v in summary["faults"].items()))
-        print(f"golden scores: {[round(s, 4) for s in golden_scores]}")
+        for label, held_out in (("", metrics["eval"]), ("INT8 ", metrics_int8["eval"])):
+            print(f"{label}held-out false alarms: {held_out['healthy_false_alarms']} of "
+                  f"{held_out['healthy_windows']} healthy windows, highest healthy score "
+                  f"{held_out['healthy_score_max']:.4f}")
+            for kind, stats in held_out["faults"].items():
+                print(f"  {kind:13s} flagged {100 * stats['detected_share']:5.1f}% of "
+                      f"{stats['fault_windows']} windows, delay {stats['detection_delay_s']}")
+            for name, summary in held_out["scorings"].items():
+                print(f"  scoring {name:13s} threshold {summary['threshold']:.4f}, false alarms "
+                      f"{summary['healthy_false_alarms']}, delays "
+                      + "; ".join(f"{k} {v['detection_delay_s']}"
+                                  for k, v in summary["faults"].items()))
+        for variant, scores in golden_scores.items():
+            print(f"golden scores {variant}: {[round(s, 4) for s in scores]}")
     print(f"outputs in {args.out}")
 
 

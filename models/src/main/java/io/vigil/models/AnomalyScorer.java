@@ -1,18 +1,22 @@
 package io.vigil.models;
 
 /**
- * Scores windows with a reconstruction model: normalizes them with the card's statistics, runs the
- * model on the whole batch at once, and measures how far the reconstruction is from the input, per
- * channel, so an event can name the channels to blame.
+ * Scores windows with a model whose output is a stretch of the window itself: normalizes them with
+ * the card's statistics, runs the model on the whole batch at once, and measures how far the output
+ * is from what the window really holds, per channel, so an event can name the channels to blame.
  *
- * <p>A channel's raw error is the mean over time of its squared error in normalized units. It is
- * divided by the channel's typical healthy error from the card ({@code error_scale}), so 1.0 means
- * "as usual" on every channel: a naturally noisy channel neither hides faults on quiet ones nor is
+ * <p>The output covers the window's last {@link ModelCard#outputLength() H} rows: all of them for a
+ * {@code reconstruction} model (an autoencoder, H = the window length), the rows it forecasts from
+ * the rows before them for a {@code forecast} model (1 &lt;= H &lt; the window length). A channel's
+ * raw error is the mean over those H rows of its squared error in normalized units. It is divided
+ * by the channel's typical healthy error from the card ({@code error_scale}), so 1.0 means "as
+ * usual" on every channel: a naturally noisy channel neither hides faults on quiet ones nor is
  * blamed for them. The window score reduces the scaled errors as the card says (mean or max). The
  * training script computes the same, and the card's threshold is in these units. Not thread-safe
  * (it reuses its buffers).
  *
- * <p>{@link WindowScorer#open} picks this scorer for cards whose task is {@code reconstruction}.
+ * <p>{@link WindowScorer#open} picks this scorer for cards whose task is {@code reconstruction} or
+ * {@code forecast}.
  */
 public final class AnomalyScorer implements WindowScorer {
 
@@ -24,8 +28,8 @@ public final class AnomalyScorer implements WindowScorer {
      * Scores with {@code model}, which this scorer now owns and closes.
      *
      * @throws IllegalArgumentException if the model's task is {@code rul}: its output is not a
-     *     reconstruction (use {@link WindowScorer#open} or {@link RulPredictor}); the model is
-     *     closed first
+     *     stretch of the window (use {@link WindowScorer#open} or {@link RulPredictor}); the model
+     *     is closed first
      */
     public AnomalyScorer(OnnxModel model) {
         ModelCard card = model.card();
@@ -61,9 +65,15 @@ public final class AnomalyScorer implements WindowScorer {
         ModelCard card = model.card();
         int channels = card.channelCount();
         float[] normalized = normalizer.normalize(windows, batch);
-        float[] reconstruction = model.run(normalized, batch);
+        float[] output = model.run(normalized, batch);
         channelErrors(
-                normalized, reconstruction, batch, card.windowLength(), channels, channelErrors);
+                normalized,
+                output,
+                batch,
+                card.windowLength(),
+                card.outputLength(),
+                channels,
+                channelErrors);
         boolean max = card.scoreReduction() == ModelCard.ScoreReduction.MAX;
         for (int b = 0; b < batch; b++) {
             double reduced = 0;
@@ -76,20 +86,33 @@ public final class AnomalyScorer implements WindowScorer {
         }
     }
 
+    /**
+     * Per window and channel, the mean squared difference between the {@code outputLength} rows of
+     * the output and the window's last {@code outputLength} rows of the input.
+     */
     static void channelErrors(
-            float[] input, float[] output, int batch, int length, int channels, float[] errors) {
+            float[] input,
+            float[] output,
+            int batch,
+            int length,
+            int outputLength,
+            int channels,
+            float[] errors) {
         java.util.Arrays.fill(errors, 0, batch * channels, 0f);
+        int skipped = length - outputLength;
         for (int b = 0; b < batch; b++) {
-            int base = b * length * channels;
-            for (int t = 0; t < length; t++) {
-                int row = base + t * channels;
+            int inputBase = (b * length + skipped) * channels;
+            int outputBase = b * outputLength * channels;
+            for (int t = 0; t < outputLength; t++) {
                 for (int c = 0; c < channels; c++) {
-                    float d = output[row + c] - input[row + c];
+                    float d =
+                            output[outputBase + t * channels + c]
+                                    - input[inputBase + t * channels + c];
                     errors[b * channels + c] += d * d;
                 }
             }
             for (int c = 0; c < channels; c++) {
-                errors[b * channels + c] /= length;
+                errors[b * channels + c] /= outputLength;
             }
         }
     }

@@ -16,6 +16,10 @@ import java.util.Objects;
  * vigil/models/<name>/}, from {@code models/zoo/<name>/} in the source tree) or a folder on disk.
  * Either way the folder holds {@code card.json} and the ONNX file the card names.
  *
+ * <p>A card may also name variants of the same model, such as a quantized copy: {@code "variants":
+ * {"int8": "model.int8.onnx"}}. They share the card (channels, normalization, threshold) and differ
+ * only in the ONNX file; {@link #withVariant} picks one.
+ *
  * <p>Serializable so a Flink operator can carry it to a remote task manager and load the model
  * there.
  *
@@ -26,27 +30,33 @@ import java.util.Objects;
  */
 public final class ModelLocation implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     private static final String CLASSPATH_ROOT = "vigil/models/";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The variant every model has: the ONNX file the card's {@code file} names. */
+    public static final String DEFAULT_VARIANT = "fp32";
+
     private final String name;
     private final String directory;
+    private final String variant;
 
-    private ModelLocation(String name, String directory) {
+    private ModelLocation(String name, String directory, String variant) {
         this.name = Objects.requireNonNull(name, "Model name must not be null.");
         this.directory = directory;
+        this.variant = Objects.requireNonNull(variant, "Model variant must not be null.");
     }
 
     /** A model shipped with Vigil, by name. */
     public static ModelLocation shipped(String name) {
-        return new ModelLocation(name, null);
+        return new ModelLocation(name, null, DEFAULT_VARIANT);
     }
 
     /** A model in a folder on disk; its name is the folder's name. */
     public static ModelLocation directory(Path directory) {
         Path absolute = directory.toAbsolutePath().normalize();
-        return new ModelLocation(String.valueOf(absolute.getFileName()), absolute.toString());
+        return new ModelLocation(
+                String.valueOf(absolute.getFileName()), absolute.toString(), DEFAULT_VARIANT);
     }
 
     /** The names of the models shipped with Vigil that a location could name. */
@@ -66,8 +76,28 @@ public final class ModelLocation implements Serializable {
         return names;
     }
 
+    /**
+     * The same model with another of its card's variants, e.g. {@code "int8"}; {@value
+     * #DEFAULT_VARIANT} is the card's own file. Whether the card has the variant is checked when
+     * the model is loaded.
+     */
+    public ModelLocation withVariant(String variant) {
+        return new ModelLocation(name, directory, variant);
+    }
+
     public String name() {
         return name;
+    }
+
+    public String variant() {
+        return variant;
+    }
+
+    /** The variants the card names, {@value #DEFAULT_VARIANT} first. */
+    public List<String> variants() {
+        List<String> names = new ArrayList<>(List.of(DEFAULT_VARIANT));
+        cardJson().path("variants").fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     /** Reads and checks the model card. */
@@ -81,10 +111,28 @@ public final class ModelLocation implements Serializable {
         }
     }
 
-    /** Reads the ONNX file the card names. */
+    /** Reads the ONNX file the card names for this location's variant. */
     public byte[] loadOnnx() {
+        JsonNode card = cardJson();
+        if (DEFAULT_VARIANT.equals(variant)) {
+            return read(card.path("file").asText("model.onnx"));
+        }
+        JsonNode file = card.path("variants").path(variant);
+        if (!file.isTextual()) {
+            throw new ModelLoadException(
+                    describe("card.json")
+                            + " has no variant '"
+                            + variant
+                            + "'; its variants are "
+                            + variants()
+                            + ".");
+        }
+        return read(file.asText());
+    }
+
+    private JsonNode cardJson() {
         try {
-            return read(JSON.readTree(read("card.json")).path("file").asText("model.onnx"));
+            return JSON.readTree(read("card.json"));
         } catch (IOException e) {
             throw new ModelLoadException(
                     "Cannot read " + describe("card.json") + ": " + e.getMessage(), e);
@@ -161,7 +209,22 @@ public final class ModelLocation implements Serializable {
         JsonNode output = required(card, "output");
         if (output.hasNonNull("shape")) {
             checkOutputShape(task, shape, output.get("shape"));
+        } else if (ModelCard.FORECAST.equals(task)) {
+            throw new IllegalArgumentException(
+                    "output.shape is required for a 'forecast' model: "
+                            + forecastShape(shape)
+                            + ", got none");
         }
+        int outputLength =
+                switch (task) {
+                    case ModelCard.FORECAST -> output.get("shape").get(1).asInt();
+                    case ModelCard.RECONSTRUCTION ->
+                            output.hasNonNull("shape")
+                                    ? output.get("shape").get(1).asInt()
+                                    : shape.get(1).asInt();
+                    case ModelCard.RUL -> 1;
+                    default -> shape.get(1).asInt();
+                };
         boolean rul = ModelCard.RUL.equals(task);
         double threshold =
                 rul && !card.hasNonNull("threshold")
@@ -185,6 +248,7 @@ public final class ModelLocation implements Serializable {
                 required(input, "name").asText(),
                 required(output, "name").asText(),
                 shape.get(1).asInt(),
+                outputLength,
                 channels,
                 required(card, "sample_period_ms").asLong(),
                 floats(required(normalization, "mean")),
@@ -202,14 +266,36 @@ public final class ModelLocation implements Serializable {
      */
     private static void checkOutputShape(String task, JsonNode inputShape, JsonNode outputShape) {
         if (ModelCard.RECONSTRUCTION.equals(task)) {
-            boolean matches = outputShape.isArray() && outputShape.size() == inputShape.size();
-            for (int i = 1; matches && i < outputShape.size(); i++) {
-                matches = outputShape.get(i).asLong() == inputShape.get(i).asLong();
-            }
+            long rows = outputShape.path(1).asLong();
+            boolean matches =
+                    outputShape.isArray()
+                            && outputShape.size() == 3
+                            && rows >= 1
+                            && rows <= inputShape.get(1).asLong()
+                            && outputShape.get(2).asLong() == inputShape.get(2).asLong();
             if (!matches) {
                 throw new IllegalArgumentException(
                         "output.shape of a 'reconstruction' model must be the input's shape "
                                 + inputShape
+                                + " or its newest rows [batch, H, "
+                                + inputShape.get(2).asLong()
+                                + "] with 1 <= H <= "
+                                + inputShape.get(1).asLong()
+                                + ", got "
+                                + outputShape);
+            }
+        } else if (ModelCard.FORECAST.equals(task)) {
+            long horizon = outputShape.path(1).asLong();
+            boolean matches =
+                    outputShape.isArray()
+                            && outputShape.size() == 3
+                            && horizon >= 1
+                            && horizon < inputShape.get(1).asLong()
+                            && outputShape.get(2).asLong() == inputShape.get(2).asLong();
+            if (!matches) {
+                throw new IllegalArgumentException(
+                        "output.shape of a 'forecast' model must be "
+                                + forecastShape(inputShape)
                                 + ", got "
                                 + outputShape);
             }
@@ -224,6 +310,15 @@ public final class ModelLocation implements Serializable {
                                 + outputShape);
             }
         }
+    }
+
+    /** What a forecast model's output must be, for messages. */
+    private static String forecastShape(JsonNode inputShape) {
+        return "[batch, H, "
+                + inputShape.get(2).asLong()
+                + "] with 1 <= H < "
+                + inputShape.get(1).asLong()
+                + " (H: the last rows of the window it forecasts)";
     }
 
     private static double number(JsonNode value, String key) {
@@ -253,16 +348,18 @@ public final class ModelLocation implements Serializable {
     public boolean equals(Object o) {
         return o instanceof ModelLocation other
                 && name.equals(other.name)
-                && Objects.equals(directory, other.directory);
+                && Objects.equals(directory, other.directory)
+                && variant.equals(other.variant);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, directory);
+        return Objects.hash(name, directory, variant);
     }
 
     @Override
     public String toString() {
-        return directory != null ? directory : name;
+        String where = directory != null ? directory : name;
+        return DEFAULT_VARIANT.equals(variant) ? where : where + " (" + variant + ")";
     }
 }

@@ -51,6 +51,11 @@ public final class OnnxModel implements AutoCloseable {
             options.setIntraOpNumThreads(1);
             options.setInterOpNumThreads(1);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            // Vigil's INT8 files store weights as int8 + DequantizeLinear and keep activations in
+            // float. ONNX Runtime keeps DequantizeLinear nodes for its quantized-kernel fusions
+            // unless QDQ handling is off; off, constant folding restores the float weights once at
+            // load instead of on every call.
+            options.addConfigEntry("session.disable_quant_qdq", "1");
             OrtSession session = OrtEnvironment.getEnvironment().createSession(onnx, options);
             check(card, session);
             return new OnnxModel(card, options, session);
@@ -71,7 +76,8 @@ public final class OnnxModel implements AutoCloseable {
     /**
      * Runs the model on {@code batch} windows stored back to back in {@code windows} (each {@link
      * ModelCard#windowSize()} floats, already normalized) and returns the output, flattened: for a
-     * {@code reconstruction} model {@code batch * windowSize()} floats in the input's layout, for a
+     * {@code reconstruction} or {@code forecast} model {@code batch * outputSize()} floats,
+     * time-major like the input ({@code outputSize() == windowSize()} for a reconstruction), for a
      * {@code rul} model one float per window.
      */
     public float[] run(float[] windows, int batch) {
@@ -139,7 +145,7 @@ public final class OnnxModel implements AutoCloseable {
 
     /** Floats the model returns for {@code batch} windows. */
     private int outputSize(int batch) {
-        return ModelCard.RUL.equals(card.task()) ? batch : batch * card.windowSize();
+        return ModelCard.RUL.equals(card.task()) ? batch : batch * card.outputSize();
     }
 
     private static void check(ModelCard card, OrtSession session) throws OrtException {
@@ -161,14 +167,25 @@ public final class OnnxModel implements AutoCloseable {
         boolean matches;
         if (ModelCard.RECONSTRUCTION.equals(card.task())) {
             rule =
-                    "its input's shape [batch, "
-                            + card.windowLength()
+                    "the reconstruction its card declares [batch, "
+                            + card.outputLength()
                             + ", "
                             + card.channelCount()
                             + "]";
             matches =
                     shape.length == 3
-                            && fits(shape[1], card.windowLength())
+                            && fits(shape[1], card.outputLength())
+                            && fits(shape[2], card.channelCount());
+        } else if (ModelCard.FORECAST.equals(card.task())) {
+            rule =
+                    "the forecast its card declares [batch, "
+                            + card.outputLength()
+                            + ", "
+                            + card.channelCount()
+                            + "]";
+            matches =
+                    shape.length == 3
+                            && fits(shape[1], card.outputLength())
                             && fits(shape[2], card.channelCount());
         } else if (ModelCard.RUL.equals(card.task())) {
             rule = "[batch, 1] or [batch]";

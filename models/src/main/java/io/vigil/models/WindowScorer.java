@@ -10,6 +10,8 @@ import java.util.List;
  * <ul>
  *   <li>{@value ModelCard#RECONSTRUCTION} → {@link AnomalyScorer}: the score is the scaled
  *       reconstruction error, higher is worse, and the channel errors say which channels to blame;
+ *   <li>{@value ModelCard#FORECAST} → {@link AnomalyScorer}: the same, with the error of the
+ *       forecast of the window's last {@link ModelCard#outputLength()} rows;
  *   <li>{@value ModelCard#RUL} → {@link RulPredictor}: the score is the predicted remaining useful
  *       life in {@link ModelCard#unit()}, lower is worse, and the channel errors are all 0.
  * </ul>
@@ -29,7 +31,7 @@ import java.util.List;
 public interface WindowScorer extends AutoCloseable {
 
     /** The tasks {@link #open} can score, in the order its message lists them. */
-    List<String> TASKS = List.of(ModelCard.RECONSTRUCTION, ModelCard.RUL);
+    List<String> TASKS = List.of(ModelCard.RECONSTRUCTION, ModelCard.FORECAST, ModelCard.RUL);
 
     /**
      * Opens the model at {@code location} with the scorer for its card's task.

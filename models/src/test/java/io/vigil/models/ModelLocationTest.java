@@ -152,6 +152,7 @@ class ModelLocationTest {
                 .hasMessage(
                         dir.resolve("card.json")
                                 + " is not a valid model card: output.shape of a 'reconstruction'"
-                                + " model must be the input's shape [-1,8,2], got [-1,1]");
+                                + " model must be the input's shape [-1,8,2] or its newest rows"
+                                + " [batch, H, 2] with 1 <= H <= 8, got [-1,1]");
     }
 }

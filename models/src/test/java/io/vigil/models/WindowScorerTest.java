@@ -38,14 +38,14 @@ class WindowScorerTest {
     void unknownTaskNamesTheCardFileAndTheSupportedTasks(@TempDir Path dir) throws Exception {
         String card =
                 TestModels.card("tiny-ae")
-                        .replace("\"task\": \"reconstruction\"", "\"task\": \"forecast\"");
+                        .replace("\"task\": \"reconstruction\"", "\"task\": \"classification\"");
         ModelLocation location = TestModels.write(dir, card, "tiny-ae");
         assertThatThrownBy(() -> WindowScorer.open(location))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessage(
                         dir.resolve("card.json")
-                                + " has task 'forecast', which Vigil cannot score; supported tasks"
-                                + " are [reconstruction, rul].");
+                                + " has task 'classification', which Vigil cannot score; supported"
+                                + " tasks are [reconstruction, forecast, rul].");
     }
 
     @Test
@@ -86,6 +86,7 @@ class WindowScorerTest {
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessage(
                         "Model 'tiny-ae' output 'rul' has shape [-1, 1] but a 'reconstruction'"
-                                + " model must output its input's shape [batch, 8, 2].");
+                                + " model must output the reconstruction its card declares [batch, 8,"
+                                + " 2].");
     }
 }

@@ -113,9 +113,10 @@ final class ExplainCommand implements Callable<Integer> {
                 "  window      %s -> %d rows x %d columns; %s%n",
                 window(window), window.rows(), source.columns().size(), fill(window));
         out.printf(
-                "  model       %s %s (%s), batches of up to %d, waiting at most %s%n",
+                "  model       %s %s %s (%s), batches of up to %d, waiting at most %s%n",
                 spec.model().card().name(),
                 spec.model().card().version(),
+                spec.model().location().variant(),
                 spec.model().card().task(),
                 spec.model().batchSize(),
                 text(spec.model().batchTimeout()));

@@ -250,6 +250,11 @@ public final class PipelineOptions {
                         .doc(
                                 "A folder with card.json and the ONNX file, relative to the pipeline file."));
         o.add(
+                key("model.variant", STRING)
+                        .defaultValue("fp32")
+                        .doc(
+                                "Which of the card's ONNX files to run: fp32, or another variant the card lists, such as int8 (weights stored as 8-bit integers)."));
+        o.add(
                 key("model.batch-size", INTEGER)
                         .defaultValue("32")
                         .range(1, 4096)

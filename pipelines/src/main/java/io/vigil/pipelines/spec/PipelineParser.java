@@ -478,10 +478,12 @@ public final class PipelineParser {
     private static ModelLocation location(YamlReader in, Path baseDir) {
         String name = in.string("model.name");
         String path = in.string("model.path");
-        if (path != null) {
-            return ModelLocation.directory(baseDir.resolve(path));
-        }
-        return name == null ? null : ModelLocation.shipped(name);
+        String variant = in.string("model.variant");
+        ModelLocation location =
+                path != null
+                        ? ModelLocation.directory(baseDir.resolve(path))
+                        : name == null ? null : ModelLocation.shipped(name);
+        return location == null || variant == null ? location : location.withVariant(variant);
     }
 
     private static ModelCard card(YamlReader in, Path baseDir) {
@@ -510,6 +512,18 @@ public final class PipelineParser {
         String key = in.node("model.path") != null ? "model.path" : "model.name";
         try {
             ModelCard card = location.loadCard();
+            if (!location.variants().contains(location.variant())) {
+                in.error(
+                        in.at("model.variant"),
+                        "model.variant",
+                        "model '"
+                                + card.name()
+                                + "' has no variant '"
+                                + location.variant()
+                                + "'; its variants are "
+                                + location.variants());
+                return null;
+            }
             if (!WindowScorer.TASKS.contains(card.task())) {
                 in.error(
                         in.at(key),
@@ -518,7 +532,8 @@ public final class PipelineParser {
                                 + card.name()
                                 + "' has task '"
                                 + card.task()
-                                + "'; a pipeline runs reconstruction (anomaly) or rul models");
+                                + "'; a pipeline runs anomaly models (reconstruction, forecast) or"
+                                + " rul models");
                 return null;
             }
             return card;
@@ -740,7 +755,7 @@ public final class PipelineParser {
             }
         } else {
             event = "anomaly";
-            notFor(in, "detect.horizon", "RUL models", "reconstruction (anomaly)");
+            notFor(in, "detect.horizon", "RUL models", card.task() + " (anomaly)");
             Double fixed = in.number("detect.threshold");
             if (fixed != null && in.node("detect.calibrate") != null) {
                 in.error(

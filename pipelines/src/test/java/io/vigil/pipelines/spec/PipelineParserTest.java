@@ -222,6 +222,14 @@ class PipelineParserTest {
     }
 
     @Test
+    void modelVariantTheCardDoesNotList() {
+        assertThat(only(VALID.replace("name: tiny-ae", "name: tiny-ae\n  variant: int4")))
+                .isEqualTo(
+                        "p.yaml:11:12: model.variant: model 'tiny-ae' has no variant 'int4'; its variants are [fp32]");
+        assertThat(parse(VALID).model().location().variant()).isEqualTo("fp32");
+    }
+
+    @Test
     void windowThatDoesNotMatchTheModelInput() {
         assertThat(only(VALID.replace("length: 800ms", "length: 1s")))
                 .isEqualTo(
