@@ -76,6 +76,17 @@ class EncoderLayer(nn.Module):
         return x + self.dropout(self.feed_forward(self.norm2(x)))
 
 
+class Ensemble(nn.Module):
+    """A distillation teacher: the mean of its members' outputs."""
+
+    def __init__(self, members):
+        super().__init__()
+        self.members = nn.ModuleList(members)
+
+    def forward(self, x):
+        return torch.stack([m(x) for m in self.members]).mean(dim=0)
+
+
 def parameter_count(model):
     return sum(p.numel() for p in model.parameters())
 

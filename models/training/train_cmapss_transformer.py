@@ -54,7 +54,7 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import onnx_export  # noqa: E402
-from onnx_export import EncoderLayer, parameter_count, tensor  # noqa: E402
+from onnx_export import EncoderLayer, Ensemble, parameter_count, tensor  # noqa: E402
 
 MODEL_NAME = "cmapss-transformer"
 MODEL_VERSION = "1.0.0"
@@ -155,17 +155,6 @@ class RulTransformer(nn.Module):
         recent = window[:, -LEVEL_ROWS:].mean(dim=1)
         change = recent - window[:, :LEVEL_ROWS].mean(dim=1)
         return self.head(torch.cat([tokens.mean(dim=1), recent, change], dim=1)) * RUL_CAP
-
-
-class Ensemble(nn.Module):
-    """The teacher: the mean of its members' predictions."""
-
-    def __init__(self, members):
-        super().__init__()
-        self.members = nn.ModuleList(members)
-
-    def forward(self, window):
-        return torch.stack([m(window) for m in self.members]).mean(dim=0)
 
 
 @torch.no_grad()

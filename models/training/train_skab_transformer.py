@@ -74,7 +74,7 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import onnx_export  # noqa: E402
-from onnx_export import EncoderLayer, flat, parameter_count, seed_everything  # noqa: E402
+from onnx_export import EncoderLayer, Ensemble, flat, parameter_count, seed_everything  # noqa: E402
 
 CHANNELS = (
     "Accelerometer1RMS",
@@ -209,17 +209,6 @@ class Newest(nn.Module):
 
     def forward(self, window):
         return self.model(window)[:, -SCORE_ROWS:]
-
-
-class Ensemble(nn.Module):
-    """The distillation teacher: the mean of its members' reconstructions."""
-
-    def __init__(self, members):
-        super().__init__()
-        self.members = nn.ModuleList(members)
-
-    def forward(self, window):
-        return torch.stack([m(window) for m in self.members]).mean(dim=0)
 
 
 @torch.no_grad()
