@@ -13,9 +13,9 @@ Steps, and what each may look at:
 1. **Channels and normalization**: the 14 sensors that vary at sea level (s2, s3, s4, s7, s8, s9,
    s11, s12, s13, s14, s15, s17, s20, s21); mean and standard deviation over the training files.
 2. **Validation split**: 10 % of each subset's training units are held out (seeded); every epoch is
-   scored on them the way the test set is scored (last window of trajectories cut at 5 random
+   scored on them the way the test set is scored (last window of trajectories cut at 20 random
    points each). The best epoch by that RMSE is kept. No test file is read before step 5.
-3. **Teacher**: an ensemble of ``--teachers`` larger Transformers (dim 64, 3 layers), the mean of
+3. **Teacher**: an ensemble of ``--teachers`` wider Transformers (dim 48, 2 layers), the mean of
    their predictions.
 4. **Student (shipped)**: a compact Transformer (dim 32, 2 layers) trained on the same windows
    against a blend of the true target and the teacher's prediction (distillation).
@@ -24,8 +24,8 @@ Steps, and what each may look at:
    true targets only), student, student INT8.
 
 Outputs in ``--out``: ``model.onnx`` (student, opset 17, dynamic batch), ``model.int8.onnx``,
-``teacher.onnx`` (for the compression table, not shipped), ``card.json``, ``golden.json`` (FP32 and
-INT8 outputs for six test windows) and ``metrics.json``.
+``teacher.onnx`` (card ``variants``), ``card.json``, ``golden.json`` (FP32, INT8 and teacher outputs
+for six test windows) and ``metrics.json``.
 
 Example (from the repository root; about 25 minutes on one CPU thread)::
 
