@@ -22,8 +22,8 @@ What this script does, and what each step may look at:
 3. **Error scales** (card ``error_scale``): each channel's mean reconstruction error on windows of
    *files the model did not train on*: 5-fold cross-validation by file, every fold model scoring the
    training parts of its 4 held-out files. 1.0 is a typical healthy error on an unseen asset. The
-   error is measured on the window's newest 8 rows (the exported graph outputs only those), so the score says how the
-   pump behaves now. The window score is the mean of the eight scaled channel errors; the channels
+   error is measured on the window's newest 8 rows (the exported graph outputs only those), so
+   the score says how the pump behaves now. The window score is the mean of the eight scaled channel errors; the channels
    to blame are those with the largest scaled errors.
 4. **Decision rule** (per asset, normal data only): Vigil's ``detect.calibrate`` with its default
    settings: each file's threshold is fitted by peaks over threshold (SPOT, method of moments, exactly
@@ -42,7 +42,8 @@ What this script does, and what each step may look at:
 Outputs (in ``--out``): ``model.onnx`` (the student, opset 17, dynamic batch axis),
 ``model.int8.onnx`` and ``teacher.onnx`` (card ``variants``), ``card.json`` (the fields of
 ``models/zoo/pump-transformer/card.json`` plus ``detect``, the per-asset rule), ``golden.json``
-(four windows with PyTorch's output, raw and scaled channel errors and scores, per variant) and
+(four synthetic windows around the fleet mean, so no SKAB data is copied, with PyTorch's output,
+raw and scaled channel errors and scores, per variant) and
 ``metrics.json`` (with the teacher / student / INT8 comparison under ``compression``).
 
 Example (from the repository root; about 5 minutes on one CPU thread)::

@@ -96,7 +96,17 @@ public final class ModelLocation implements Serializable {
     /** The variants the card names, {@value #DEFAULT_VARIANT} first. */
     public List<String> variants() {
         List<String> names = new ArrayList<>(List.of(DEFAULT_VARIANT));
-        cardJson().path("variants").fieldNames().forEachRemaining(names::add);
+        cardJson()
+                .path("variants")
+                .fields()
+                .forEachRemaining(
+                        variant -> {
+                            // Only what loadOnnx can load: a file name, and not the default again.
+                            if (variant.getValue().isTextual()
+                                    && !DEFAULT_VARIANT.equals(variant.getKey())) {
+                                names.add(variant.getKey());
+                            }
+                        });
         return names;
     }
 

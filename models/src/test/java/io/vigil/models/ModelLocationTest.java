@@ -21,6 +21,26 @@ class ModelLocationTest {
     }
 
     @Test
+    void variantsAreTheFilesTheCardNames(@TempDir Path dir) throws Exception {
+        String card =
+                TestModels.card("tiny-ae")
+                        .replaceFirst(
+                                "\\{",
+                                "{\"variants\": {\"int8\": \"model.onnx\", \"fp32\": \"other.onnx\","
+                                        + " \"broken\": 3},");
+        ModelLocation location = TestModels.write(dir, card, "tiny-ae");
+        assertThat(location.variants()).containsExactly("fp32", "int8");
+        assertThat(location.withVariant("int8").loadOnnx()).isEqualTo(location.loadOnnx());
+        assertThat(location.withVariant("int8")).isNotEqualTo(location);
+        assertThat(location.withVariant("int8").toString()).endsWith("(int8)");
+        assertThatThrownBy(() -> location.withVariant("broken").loadOnnx())
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessage(
+                        dir.resolve("card.json")
+                                + " has no variant 'broken'; its variants are [fp32, int8].");
+    }
+
+    @Test
     void unknownModelNamesTheShippedOnes() {
         assertThatThrownBy(() -> ModelLocation.shipped("pump-transfromer").loadCard())
                 .isInstanceOf(ModelLoadException.class)
