@@ -23,8 +23,8 @@ What this script does, and what each step may look at:
    *files the model did not train on*: 5-fold cross-validation by file, every fold model scoring the
    training parts of its 4 held-out files. 1.0 is a typical healthy error on an unseen asset. The
    error is measured on the window's newest 8 rows (the exported graph outputs only those), so
-   the score says how the pump behaves now. The window score is the mean of the eight scaled channel errors; the channels
-   to blame are those with the largest scaled errors.
+   the score says how the pump behaves now. The window score is the mean of the eight scaled
+   channel errors; the channels to blame are those with the largest scaled errors.
 4. **Decision rule** (per asset, normal data only): Vigil's ``detect.calibrate`` with its default
    settings: each file's threshold is fitted by peaks over threshold (SPOT, method of moments, exactly
    as ``PotCalibration.java``) to the scores of the 337 windows that end inside its training part
