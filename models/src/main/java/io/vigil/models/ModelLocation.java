@@ -275,37 +275,34 @@ public final class ModelLocation implements Serializable {
      * WindowScorer#open}, which names the tasks it supports.
      */
     private static void checkOutputShape(String task, JsonNode inputShape, JsonNode outputShape) {
-        if (ModelCard.RECONSTRUCTION.equals(task)) {
+        boolean forecast = ModelCard.FORECAST.equals(task);
+        if (forecast || ModelCard.RECONSTRUCTION.equals(task)) {
+            // Both output some of the window's own rows: all or its newest H (reconstruction), or
+            // the H rows
+            // forecast from at least one row before them (forecast).
             long rows = outputShape.path(1).asLong();
+            long window = inputShape.get(1).asLong();
             boolean matches =
                     outputShape.isArray()
                             && outputShape.size() == 3
                             && rows >= 1
-                            && rows <= inputShape.get(1).asLong()
+                            && rows <= (forecast ? window - 1 : window)
                             && outputShape.get(2).asLong() == inputShape.get(2).asLong();
             if (!matches) {
+                String expected =
+                        forecast
+                                ? forecastShape(inputShape)
+                                : "the input's shape "
+                                        + inputShape
+                                        + " or its newest rows [batch, H, "
+                                        + inputShape.get(2).asLong()
+                                        + "] with 1 <= H <= "
+                                        + window;
                 throw new IllegalArgumentException(
-                        "output.shape of a 'reconstruction' model must be the input's shape "
-                                + inputShape
-                                + " or its newest rows [batch, H, "
-                                + inputShape.get(2).asLong()
-                                + "] with 1 <= H <= "
-                                + inputShape.get(1).asLong()
-                                + ", got "
-                                + outputShape);
-            }
-        } else if (ModelCard.FORECAST.equals(task)) {
-            long horizon = outputShape.path(1).asLong();
-            boolean matches =
-                    outputShape.isArray()
-                            && outputShape.size() == 3
-                            && horizon >= 1
-                            && horizon < inputShape.get(1).asLong()
-                            && outputShape.get(2).asLong() == inputShape.get(2).asLong();
-            if (!matches) {
-                throw new IllegalArgumentException(
-                        "output.shape of a 'forecast' model must be "
-                                + forecastShape(inputShape)
+                        "output.shape of a '"
+                                + task
+                                + "' model must be "
+                                + expected
                                 + ", got "
                                 + outputShape);
             }

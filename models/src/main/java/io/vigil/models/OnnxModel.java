@@ -165,20 +165,12 @@ public final class OnnxModel implements AutoCloseable {
     private static void checkOutputShape(ModelCard card, long[] shape) {
         String rule;
         boolean matches;
-        if (ModelCard.RECONSTRUCTION.equals(card.task())) {
+        if (ModelCard.RECONSTRUCTION.equals(card.task())
+                || ModelCard.FORECAST.equals(card.task())) {
             rule =
-                    "the reconstruction its card declares [batch, "
-                            + card.outputLength()
-                            + ", "
-                            + card.channelCount()
-                            + "]";
-            matches =
-                    shape.length == 3
-                            && fits(shape[1], card.outputLength())
-                            && fits(shape[2], card.channelCount());
-        } else if (ModelCard.FORECAST.equals(card.task())) {
-            rule =
-                    "the forecast its card declares [batch, "
+                    "the "
+                            + card.task()
+                            + " its card declares [batch, "
                             + card.outputLength()
                             + ", "
                             + card.channelCount()
