@@ -76,6 +76,44 @@ class EncoderLayer(nn.Module):
         return x + self.dropout(self.feed_forward(self.norm2(x)))
 
 
+class PatchAutoencoder(nn.Module):
+    """Transformer autoencoder over patches of a normalized window, squeezed through a small latent.
+
+    [window, channels] is cut into window / patch tokens of ``patch`` consecutive rows of all
+    channels, encoded by Transformer layers, flattened and compressed to ``latent`` numbers, expanded
+    back to the tokens, decoded by as many layers and projected back to [window, channels]. The
+    bottleneck is what makes it an anomaly detector: without it, attention with residual connections
+    learns the identity and would reconstruct anomalies as well as normal data. The input is first
+    clipped to +-``clamp`` (the error is still taken against the unclipped input), so a channel tens
+    of standard deviations away does not drive the encoder far outside what it was trained on."""
+
+    def __init__(self, window, channels, patch, clamp, dim, heads, hidden, layers, latent):
+        super().__init__()
+        self.window, self.channels, self.patch, self.clamp = window, channels, patch, clamp
+        self.tokens = window // patch
+        self.dim = dim
+        self.embed = nn.Linear(patch * channels, dim)
+        self.encoder_position = nn.Parameter(torch.randn(1, self.tokens, dim) * 0.02)
+        self.encoder = nn.Sequential(*[EncoderLayer(dim, heads, hidden) for _ in range(layers)])
+        self.encoder_norm = nn.LayerNorm(dim)
+        self.compress = nn.Linear(self.tokens * dim, latent)
+        self.expand = nn.Linear(latent, self.tokens * dim)
+        self.decoder_position = nn.Parameter(torch.randn(1, self.tokens, dim) * 0.02)
+        self.decoder = nn.Sequential(*[EncoderLayer(dim, heads, hidden) for _ in range(layers)])
+        self.decoder_norm = nn.LayerNorm(dim)
+        self.project = nn.Linear(dim, patch * channels)
+
+    def forward(self, window):
+        # Only the batch axis is -1, so the ONNX output keeps a static [*, window, channels].
+        window = window.clamp(-self.clamp, self.clamp)
+        patches = window.reshape(-1, self.tokens, self.patch * self.channels)
+        encoded = self.encoder_norm(self.encoder(self.embed(patches) + self.encoder_position))
+        latent = self.compress(encoded.reshape(-1, self.tokens * self.dim))
+        tokens = self.expand(latent).reshape(-1, self.tokens, self.dim) + self.decoder_position
+        decoded = self.project(self.decoder_norm(self.decoder(tokens)))
+        return decoded.reshape(-1, self.window, self.channels)
+
+
 class Ensemble(nn.Module):
     """A distillation teacher: the mean of its members' outputs."""
 

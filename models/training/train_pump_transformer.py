@@ -44,16 +44,17 @@ import time
 import numpy as np
 import onnx
 import torch
-from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import onnx_export  # noqa: E402
+from onnx_export import PatchAutoencoder  # noqa: E402
 
 CHANNELS = ("vibration", "pressure", "temperature", "current", "flow")
 SAMPLE_PERIOD_MS = 100
 WINDOW = 64
 PATCH = 8
-TOKENS = WINDOW // PATCH
+# 8 tokens of 8 samples, encoded to 32 dimensions, squeezed to a latent of 16 numbers.
+MODEL = {"dim": 32, "heads": 4, "hidden": 64, "layers": 2, "latent": 16}
 TRAIN_ASSETS = tuple(f"pump-{i:02d}" for i in range(1, 7))
 VALIDATION_ASSETS = ("pump-07", "pump-08")
 # Margin on the largest validation score. Validation pumps are unseen assets, so their maximum already
@@ -201,79 +202,6 @@ def stack_windows(data, assets, stride):
 # --------------------------------------------------------------------------------------------------
 # Model
 # --------------------------------------------------------------------------------------------------
-
-
-class SelfAttention(nn.Module):
-    """Multi-head self-attention from plain ops, so it exports to ONNX without torch's fused fast path."""
-
-    def __init__(self, dim, heads):
-        super().__init__()
-        self.heads = heads
-        self.head_dim = dim // heads
-        self.qkv = nn.Linear(dim, 3 * dim)
-        self.out = nn.Linear(dim, dim)
-
-    def forward(self, x):
-        tokens, dim = TOKENS, self.heads * self.head_dim
-        # [b, t, 3, h, d] -> three tensors of [b, h, t, d]; the batch axis stays -1 so it exports dynamic.
-        qkv = self.qkv(x).reshape(-1, tokens, 3, self.heads, self.head_dim).permute(2, 0, 3, 1, 4)
-        q, k, v = qkv[0], qkv[1], qkv[2]
-        attention = torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(self.head_dim), dim=-1)
-        mixed = (attention @ v).transpose(1, 2).reshape(-1, tokens, dim)
-        return self.out(mixed)
-
-
-class EncoderLayer(nn.Module):
-    """Pre-norm Transformer encoder layer (pre-norm trains stably without a learning-rate warmup)."""
-
-    def __init__(self, dim, heads, hidden):
-        super().__init__()
-        self.norm1 = nn.LayerNorm(dim)
-        self.attention = SelfAttention(dim, heads)
-        self.norm2 = nn.LayerNorm(dim)
-        self.feed_forward = nn.Sequential(nn.Linear(dim, hidden), nn.GELU(), nn.Linear(hidden, dim))
-
-    def forward(self, x):
-        x = x + self.attention(self.norm1(x))
-        return x + self.feed_forward(self.norm2(x))
-
-
-class PumpTransformerAE(nn.Module):
-    """Transformer autoencoder over patches of a normalized window, squeezed through a small latent.
-
-    64 steps x 5 channels are cut into 8 patches of 8 steps (8 tokens of 40 values), encoded by two
-    Transformer layers, flattened and compressed to ``latent`` numbers, expanded back to 8 tokens,
-    decoded by two more layers and projected back to [64, 5]. The bottleneck is what makes it an
-    anomaly detector: without it, attention with residual connections learns the identity and would
-    reconstruct anomalies as well as normal data. The input is first clipped to ``INPUT_CLAMP``.
-    """
-
-    def __init__(self, dim=32, heads=4, hidden=64, layers=2, latent=16):
-        super().__init__()
-        channels = len(CHANNELS)
-        self.dim = dim
-        self.embed = nn.Linear(PATCH * channels, dim)
-        self.encoder_position = nn.Parameter(torch.randn(1, TOKENS, dim) * 0.02)
-        self.encoder = nn.Sequential(*[EncoderLayer(dim, heads, hidden) for _ in range(layers)])
-        self.encoder_norm = nn.LayerNorm(dim)
-        self.compress = nn.Linear(TOKENS * dim, latent)
-        self.expand = nn.Linear(latent, TOKENS * dim)
-        self.decoder_position = nn.Parameter(torch.randn(1, TOKENS, dim) * 0.02)
-        self.decoder = nn.Sequential(*[EncoderLayer(dim, heads, hidden) for _ in range(layers)])
-        self.decoder_norm = nn.LayerNorm(dim)
-        self.project = nn.Linear(dim, PATCH * channels)
-
-    def forward(self, window):
-        # Time-major [b, 64, 5] -> [b, 8, 40]: each token holds 8 consecutive samples of all channels.
-        # Only the batch axis is -1; constant sizes elsewhere give the ONNX output a static [*, 64, 5].
-        channels = len(CHANNELS)
-        window = window.clamp(-INPUT_CLAMP, INPUT_CLAMP)
-        tokens = self.embed(window.reshape(-1, TOKENS, PATCH * channels)) + self.encoder_position
-        encoded = self.encoder_norm(self.encoder(tokens))
-        latent = self.compress(encoded.reshape(-1, TOKENS * self.dim))
-        tokens = self.expand(latent).reshape(-1, TOKENS, self.dim) + self.decoder_position
-        decoded = self.project(self.decoder_norm(self.decoder(tokens)))
-        return decoded.reshape(-1, WINDOW, channels)
 
 
 def channel_errors(reconstruction, window):
@@ -1030,7 +958,7 @@ def main(argv=None):
     validation_epoch = normalize(stack_windows(data, VALIDATION_ASSETS, 8 if not args.smoke else 256))
     print(f"{len(train)} training windows, {len(validation_epoch)} validation windows per epoch")
 
-    model = PumpTransformerAE()
+    model = PatchAutoencoder(WINDOW, len(CHANNELS), PATCH, INPUT_CLAMP, **MODEL)
     parameters = sum(p.numel() for p in model.parameters())
     fit_started = time.time()
     epochs_run, best_epoch, history = fit(model, train, validation_epoch, epochs, args.seed)

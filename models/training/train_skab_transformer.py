@@ -75,7 +75,7 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import onnx_export  # noqa: E402
-from onnx_export import EncoderLayer, Ensemble, flat, parameter_count, seed_everything  # noqa: E402
+from onnx_export import Ensemble, PatchAutoencoder, flat, parameter_count, seed_everything  # noqa: E402
 
 CHANNELS = (
     "Accelerometer1RMS",
@@ -94,7 +94,6 @@ SAMPLE_PERIOD_MS = 1000
 PROBATION_ROWS = 400
 WINDOW = 64
 PATCH = 8
-TOKENS = WINDOW // PATCH
 # The score measures the reconstruction error of the window's newest patch only (the ONNX output):
 # a streaming alarm should describe the present, and a whole-window error keeps an alarm up for up to
 # 63 s after a fault has gone. On normal data alone (the pseudo-protocol below), scoring the newest
@@ -219,38 +218,6 @@ def reconstruct(model, windows, batch=4096):
                       for i in range(0, len(windows), batch)]).numpy()
 
 
-class SkabTransformerAE(nn.Module):
-    """Transformer autoencoder: 64 rows x 8 channels -> 8 tokens of 8 rows -> 2 encoder layers ->
-    latent of 8 numbers -> 2 decoder layers -> [64, 8]. The input is clipped to +-INPUT_CLAMP first
-    (the error is still taken against the unclipped input), so a channel tens of standard deviations
-    away (a closed valve's flow) does not drive the encoder far outside what it was trained on."""
-
-    def __init__(self, dim, heads, hidden, layers, latent):
-        super().__init__()
-        channels = len(CHANNELS)
-        self.dim = dim
-        self.embed = nn.Linear(PATCH * channels, dim)
-        self.encoder_position = nn.Parameter(torch.randn(1, TOKENS, dim) * 0.02)
-        self.encoder = nn.Sequential(*[EncoderLayer(dim, heads, hidden) for _ in range(layers)])
-        self.encoder_norm = nn.LayerNorm(dim)
-        self.compress = nn.Linear(TOKENS * dim, latent)
-        self.expand = nn.Linear(latent, TOKENS * dim)
-        self.decoder_position = nn.Parameter(torch.randn(1, TOKENS, dim) * 0.02)
-        self.decoder = nn.Sequential(*[EncoderLayer(dim, heads, hidden) for _ in range(layers)])
-        self.decoder_norm = nn.LayerNorm(dim)
-        self.project = nn.Linear(dim, PATCH * channels)
-
-    def forward(self, window):
-        channels = len(CHANNELS)
-        window = window.clamp(-INPUT_CLAMP, INPUT_CLAMP)
-        tokens = self.embed(window.reshape(-1, TOKENS, PATCH * channels)) + self.encoder_position
-        encoded = self.encoder_norm(self.encoder(tokens))
-        latent = self.compress(encoded.reshape(-1, TOKENS * self.dim))
-        tokens = self.expand(latent).reshape(-1, TOKENS, self.dim) + self.decoder_position
-        decoded = self.project(self.decoder_norm(self.decoder(tokens)))
-        return decoded.reshape(-1, WINDOW, channels)
-
-
 def channel_errors(reconstruction, window):
     """Per-channel mean over time of the squared error: [b, t, 8] -> [b, 8]; the training loss."""
     return ((reconstruction - window) ** 2).mean(dim=1)
@@ -293,7 +260,7 @@ def fit(train, epochs, seed, log=True, shape=None, target=None):
     """A fresh model trained on mean squared error against ``target`` (default: the input itself);
     returns it and the loss history."""
     torch.manual_seed(seed)
-    model = SkabTransformerAE(**(shape or MODEL))
+    model = PatchAutoencoder(WINDOW, len(CHANNELS), PATCH, INPUT_CLAMP, **(shape or MODEL))
     optimizer = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE, weight_decay=1e-4)
     steps = math.ceil(len(train) / BATCH)
     schedule = torch.optim.lr_scheduler.OneCycleLR(
