@@ -9,5 +9,8 @@ package io.vigil.pipelines;
  * @param end window end, exclusive, epoch ms
  * @param data the tensor
  * @param coveredRows rows in which every channel had a reading of its own
+ * @param closedAtMicros when the window closed (event time passed its end), wall clock in epoch
+ *     microseconds ({@link PipelineMetrics#epochMicros}); the result latency is measured from here
  */
-public record ModelInput(String asset, long start, long end, float[] data, int coveredRows) {}
+public record ModelInput(
+        String asset, long start, long end, float[] data, int coveredRows, long closedAtMicros) {}

@@ -9,9 +9,23 @@ package io.vigil.pipelines;
  * @param payload the payload (JSON)
  * @param qos delivery quality: 0 at most once, 1 at least once
  * @param retain whether the broker keeps it as the topic's last value
+ * @param windowClosedAtMicros for a result, when the window it reports on closed ({@link
+ *     ModelInput#closedAtMicros}); {@code 0} for other messages. The sink measures the result
+ *     latency from it.
  */
 public record OutboundMessage(
-        Destination destination, String topic, byte[] payload, int qos, boolean retain) {
+        Destination destination,
+        String topic,
+        byte[] payload,
+        int qos,
+        boolean retain,
+        long windowClosedAtMicros) {
+
+    /** A message that reports on no window: a dead letter, a command. */
+    public OutboundMessage(
+            Destination destination, String topic, byte[] payload, int qos, boolean retain) {
+        this(destination, topic, payload, qos, retain, 0L);
+    }
 
     /** Which broker a message is for. */
     public enum Destination {

@@ -1,5 +1,6 @@
 package io.vigil.pipelines;
 
+import java.time.Instant;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
@@ -44,7 +45,22 @@ public final class PipelineMetrics {
     /** Result messages held back by an output's rate limit. */
     public static final String RATE_LIMITED = "rateLimited";
 
+    /**
+     * Microseconds from a window's close to its result's hand-over to the MQTT client, a histogram
+     * of the results sink (not per pipeline).
+     */
+    public static final String RESULT_LATENCY = "resultLatencyMicros";
+
     private PipelineMetrics() {}
+
+    /**
+     * The clock of {@link #RESULT_LATENCY}: wall-clock time in epoch microseconds, comparable
+     * across the task managers of a cluster as far as their clocks agree.
+     */
+    public static long epochMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
 
     /** The group a pipeline's operators register their counters in. */
     public static MetricGroup group(MetricGroup operator, String pipeline) {

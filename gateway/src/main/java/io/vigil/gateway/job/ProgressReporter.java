@@ -1,11 +1,15 @@
 package io.vigil.gateway.job;
 
 import io.vigil.pipelines.PipelineMetrics;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricConfig;
 import org.apache.flink.metrics.MetricGroup;
@@ -24,13 +28,18 @@ public final class ProgressReporter implements MetricReporter, Scheduled {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.vigil.progress");
     private static final Map<String, Long> LATEST = new ConcurrentHashMap<>();
+    private static final List<Histogram> LATENCIES = new CopyOnWriteArrayList<>();
 
     private final Map<String, List<Counter>> counters = new ConcurrentHashMap<>();
     private long lastMessages;
     private long lastNanos = System.nanoTime();
 
     @Override
-    public void open(MetricConfig config) {}
+    public void open(MetricConfig config) {
+        // A new job's counters start at zero; a previous job's totals would read as its own.
+        LATEST.clear();
+        LATENCIES.clear();
+    }
 
     @Override
     public void close() {}
@@ -40,6 +49,9 @@ public final class ProgressReporter implements MetricReporter, Scheduled {
         if (metric instanceof Counter counter
                 && group.getAllVariables().containsKey("<" + PipelineMetrics.PIPELINE + ">")) {
             counters.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>()).add(counter);
+        } else if (metric instanceof Histogram histogram
+                && name.equals(PipelineMetrics.RESULT_LATENCY)) {
+            LATENCIES.add(histogram);
         }
     }
 
@@ -49,6 +61,7 @@ public final class ProgressReporter implements MetricReporter, Scheduled {
         if (list != null) {
             list.remove(metric);
         }
+        LATENCIES.remove(metric);
     }
 
     @Override
@@ -61,8 +74,9 @@ public final class ProgressReporter implements MetricReporter, Scheduled {
         for (String name : counters.keySet()) {
             LATEST.put(name, sum(name));
         }
+        double[] latency = latencyMillis(0.5, 0.99);
         LOG.info(
-                "progress: messages in {} ({} msg/s), readings windowed {}, windows scored {}, events out {} ({} anomalies), dead letters {}, late {}",
+                "progress: messages in {} ({} msg/s), readings windowed {}, windows scored {}, events out {} ({} anomalies), dead letters {}, late {}, result latency p50 {} ms p99 {} ms",
                 messages,
                 Math.round(rate),
                 sum(PipelineMetrics.READINGS_WINDOWED),
@@ -70,10 +84,54 @@ public final class ProgressReporter implements MetricReporter, Scheduled {
                 sum(PipelineMetrics.EVENTS_OUT),
                 sum(PipelineMetrics.ANOMALIES),
                 sum(PipelineMetrics.DEAD_LETTERS),
-                sum(PipelineMetrics.READINGS_LATE));
+                sum(PipelineMetrics.READINGS_LATE),
+                String.format(Locale.ROOT, "%.1f", latency[0]),
+                String.format(Locale.ROOT, "%.1f", latency[1]));
     }
 
-    /** The totals of the last report in this JVM, by counter name ({@link PipelineMetrics}). */
+    /**
+     * Quantiles of the latest results' latency from window close to publish ({@link
+     * PipelineMetrics#RESULT_LATENCY}), in milliseconds, over every results sink of the running job
+     * in this JVM; NaN before the first result.
+     */
+    public static double[] latencyMillis(double... quantiles) {
+        List<double[]> parts = new ArrayList<>();
+        int size = 0;
+        for (Histogram histogram : LATENCIES) {
+            long[] values = histogram.getStatistics().getValues();
+            double[] millis = new double[values.length];
+            for (int i = 0; i < values.length; i++) {
+                millis[i] = values[i] / 1000.0;
+            }
+            parts.add(millis);
+            size += millis.length;
+        }
+        double[] all = new double[size];
+        int at = 0;
+        for (double[] part : parts) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        Arrays.sort(all);
+        double[] result = new double[quantiles.length];
+        for (int q = 0; q < quantiles.length; q++) {
+            result[q] =
+                    size == 0
+                            ? Double.NaN
+                            : all[
+                                    Math.max(
+                                            0,
+                                            Math.min(
+                                                    size - 1,
+                                                    (int) Math.ceil(quantiles[q] * size) - 1))];
+        }
+        return result;
+    }
+
+    /**
+     * The totals of the running job's last report in this JVM, by counter name ({@link
+     * PipelineMetrics}).
+     */
     public static Map<String, Long> latest() {
         return Map.copyOf(LATEST);
     }

@@ -30,6 +30,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class VigilJob {
 
+    private static final long WATERMARK_INTERVAL_MILLIS = 20;
+
     private VigilJob() {}
 
     /**
@@ -51,6 +53,12 @@ public final class VigilJob {
         if (pipelines.isEmpty()) {
             throw new IllegalArgumentException("A gateway needs at least one pipeline.");
         }
+        // Every operator emits new records and none changes or keeps the ones it receives, so Flink
+        // need not copy each record between chained operators (the profile showed those copies).
+        env.getConfig().enableObjectReuse();
+        // Event time moves on every 20 ms instead of Flink's 200: a window closes, and its result
+        // leaves, at most 20 ms after the reading that ends it, and fewer windows close at once.
+        env.getConfig().setAutoWatermarkInterval(WATERMARK_INTERVAL_MILLIS);
         Set<String> topics = new LinkedHashSet<>();
         pipelines.forEach(p -> topics.addAll(p.source().filters()));
         MqttSource source =

@@ -32,6 +32,9 @@ public final class MqttSink implements Sink<OutboundMessage> {
     @Override
     public SinkWriter<OutboundMessage> createWriter(WriterInitContext context) {
         return new MqttSinkWriter(
-                connection, destination, context.getTaskInfo().getIndexOfThisSubtask());
+                connection,
+                destination,
+                context.getTaskInfo().getIndexOfThisSubtask(),
+                context.metricGroup());
     }
 }

@@ -28,6 +28,8 @@ import java.util.Map;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.HistogramStatistics;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
@@ -207,6 +209,19 @@ class GatewayITCase {
                     .atMost(Duration.ofSeconds(30))
                     .until(() -> counter(gateway, PipelineMetrics.WINDOWS_SCORED) == scored);
             assertThat(scored).isGreaterThan(500);
+            // The results sink timed each result from its window's close: one figure per result
+            // published, each positive and well under the time the run took.
+            List<HistogramStatistics> latency = resultLatency(gateway);
+            assertThat(latency.stream().mapToInt(HistogramStatistics::size).sum())
+                    .isGreaterThanOrEqualTo(results.received().size());
+            assertThat(latency)
+                    .allSatisfy(
+                            h -> {
+                                assertThat(h.getMin()).as("fastest result, µs").isPositive();
+                                assertThat(h.getMax())
+                                        .as("slowest result, µs")
+                                        .isLessThan(10_000_000L);
+                            });
             assertThat(anomalies(results, "pump-01")).isEmpty();
             for (Fault fault : simulator.faults()) {
                 assertThat(anomalies(results, fault.asset()))
@@ -243,6 +258,24 @@ class GatewayITCase {
                             }
                         });
         System.err.println(dump);
+    }
+
+    /** The latency histograms of the results sink's subtasks that timed a result. */
+    private static List<HistogramStatistics> resultLatency(Gateway gateway) {
+        String job = gateway.job().getJobID().toString();
+        List<HistogramStatistics> found = new java.util.ArrayList<>();
+        METRICS.getMetricsByGroup()
+                .forEach(
+                        (group, metrics) -> {
+                            if (job.equals(group.getAllVariables().get("<job_id>"))
+                                    && metrics.get(PipelineMetrics.RESULT_LATENCY)
+                                            instanceof Histogram histogram
+                                    && histogram.getCount() > 0) {
+                                found.add(histogram.getStatistics());
+                            }
+                        });
+        assertThat(found).as("result latency histograms with values").isNotEmpty();
+        return found;
     }
 
     private static long counter(Gateway gateway, String name) {

@@ -117,7 +117,8 @@ public final class BatchScoringOperator extends AbstractStreamOperator<ScoredWin
                                     window.start(),
                                     window.end(),
                                     scores[i],
-                                    errors),
+                                    errors,
+                                    window.closedAtMicros()),
                             window.end() - 1));
             batch[i] = null;
         }

@@ -293,7 +293,8 @@ public final class ResultEmitter
                         topic,
                         json.writeValueAsBytes(message),
                         stream.qos(),
-                        stream.retain()));
+                        stream.retain(),
+                        window.closedAtMicros()));
         messagesOut.inc();
         return true;
     }

@@ -300,7 +300,8 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
         }
         float[] tensor = new float[rows * columns.length];
         DerivedChannels.apply(base, rows, inputs, columns, tensor);
-        out.collect(new ModelInput(asset, start, end, tensor, covered));
+        out.collect(
+                new ModelInput(asset, start, end, tensor, covered, PipelineMetrics.epochMicros()));
     }
 
     private void late(Reading reading, Context context, long oldestOpenStart) {

@@ -75,7 +75,12 @@ class MaintenanceDueTest {
         for (int i = 0; i < predictions.length; i++) {
             harness.processElement(
                     new ScoredWindow(
-                            "engine-7", i * 1000L, (i + 1) * 1000L, predictions[i], new float[2]),
+                            "engine-7",
+                            i * 1000L,
+                            (i + 1) * 1000L,
+                            predictions[i],
+                            new float[2],
+                            0L),
                     (i + 1) * 1000L - 1);
         }
         List<JsonNode> events =

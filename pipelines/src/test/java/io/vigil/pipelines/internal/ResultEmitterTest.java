@@ -377,7 +377,7 @@ class ResultEmitterTest {
     /** The window of {@code asset} ending at second {@code second}, 800 ms long. */
     private static ScoredWindow window(String asset, int second, double score, float... errors) {
         long end = T0 + second * 1000L;
-        return new ScoredWindow(asset, end - 800, end, score, errors);
+        return new ScoredWindow(asset, end - 800, end, score, errors, 0L);
     }
 
     private void send(ScoredWindow window) throws Exception {

@@ -1,0 +1,271 @@
+package io.vigil.bench.e2e;
+
+import io.vigil.models.ModelLocation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The end-to-end harness {@code bench/run} calls: every comparison side by side in one run. */
+@Command(
+        name = "bench-e2e",
+        mixinStandardHelpOptions = true,
+        description = "Vigil against its raw parts on one broker and machine.")
+public final class EndToEnd implements Callable<Integer> {
+
+    /** Latency's load when the throughput section did not run: about half of a measured maximum. */
+    private static final double DEFAULT_MAX_RATE = 20_000;
+
+    @Option(names = "--quick", description = "Smaller runs (under 5 minutes in all).")
+    boolean quick;
+
+    @Option(
+            names = "--out",
+            description = "Folder for results.json and logs.",
+            defaultValue = "bench/out")
+    Path out;
+
+    @Option(
+            names = "--only",
+            split = ",",
+            description = "Sections to run: throughput, latency, inference, footprint, scaling.")
+    List<String> only = new ArrayList<>();
+
+    @Option(
+            names = "--qos",
+            split = ",",
+            description = "Throughput: the QoS levels to compare (default: 0,1).")
+    List<Integer> qosLevels = List.of(0, 1);
+
+    @Option(
+            names = "--systems",
+            split = ",",
+            description =
+                    "Throughput: the systems to run (bare, relay, vigil; default all), e.g. to profile one.")
+    List<String> systems = List.of("bare", "relay", "vigil");
+
+    @Option(
+            names = "--readings-per-asset",
+            description =
+                    "Throughput: readings of each of the 100 pumps (default 3000, quick 1000).")
+    Integer readingsPerAsset;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new EndToEnd()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Files.createDirectories(out);
+        Results results = new Results(out.resolve("results.json"));
+        try (Mosquitto broker = Mosquitto.start(out)) {
+            if (runs("throughput")) {
+                throughput(broker, results);
+            }
+            if (runs("latency")) {
+                latency(broker, results);
+            }
+            if (runs("footprint")) {
+                footprint(broker, results);
+            }
+            if (runs("scaling")) {
+                scaling(broker, results);
+            }
+        }
+        if (runs("inference")) {
+            inference(results);
+        }
+        results.write();
+        System.out.println(summary(results));
+        return 0;
+    }
+
+    private boolean runs(String section) {
+        return only.isEmpty() || only.contains(section);
+    }
+
+    private void throughput(Mosquitto broker, Results results) throws Exception {
+        Throughput bench = new Throughput(out, broker.url());
+        int assets = 100;
+        int readings = readingsPerAsset != null ? readingsPerAsset : quick ? 1_000 : 3_000;
+        long t0 = 1_700_000_000_000L;
+        Telemetry warmup = Telemetry.pumps(assets, 300, 1, t0);
+        Telemetry measured = Telemetry.pumps(assets, readings, 1, warmup.endMillis + 60_000);
+        Telemetry batchedWarmup = Telemetry.pumps(assets, 300, 10, t0);
+        Telemetry batched = Telemetry.pumps(assets, readings, 10, batchedWarmup.endMillis + 60_000);
+        System.out.printf(
+                Locale.ROOT,
+                "throughput: %d readings of %d pumps, %.0f bytes per reading%n",
+                measured.readings,
+                assets,
+                (double) measured.bytes / measured.readings);
+        if (!systems.containsAll(List.of("bare", "relay", "vigil"))) {
+            for (int qos : qosLevels) {
+                if (systems.contains("bare")) {
+                    report(results, bench.bareSubscriber(qos, warmup, measured));
+                }
+                if (systems.contains("relay")) {
+                    report(results, bench.relay(qos, warmup, measured));
+                }
+                if (systems.contains("vigil")) {
+                    report(results, bench.vigil(qos, warmup, measured));
+                }
+            }
+            return;
+        }
+        for (int qos : qosLevels) {
+            Throughput.Run bare = report(results, bench.bareSubscriber(qos, warmup, measured));
+            Throughput.Run relay = report(results, bench.relay(qos, warmup, measured));
+            Throughput.Run vigil = report(results, bench.vigil(qos, warmup, measured));
+            results.put(
+                    "throughput",
+                    "e2e_ratio_qos" + qos,
+                    vigil.readingsPerSecond() / bare.readingsPerSecond());
+            results.put("throughput", "vigil_qos" + qos, vigil.readingsPerSecond());
+            results.put(
+                    "throughput",
+                    "relay_ratio_qos" + qos,
+                    vigil.readingsPerSecond() / relay.readingsPerSecond());
+        }
+        Throughput.Run bareBatched =
+                report(results, bench.bareSubscriber(1, batchedWarmup, batched));
+        Throughput.Run vigilBatched = report(results, bench.vigil(1, batchedWarmup, batched));
+        results.put(
+                "throughput",
+                "batched_ratio_qos1",
+                vigilBatched.readingsPerSecond() / bareBatched.readingsPerSecond());
+    }
+
+    private void latency(Mosquitto broker, Results results) throws Exception {
+        Object max = results.get("throughput", "vigil_qos1");
+        double maxRate = max instanceof Double rate ? rate : DEFAULT_MAX_RATE;
+        double rate = maxRate / 2;
+        long t0 = 1_700_000_000_000L;
+        Telemetry warmup = Telemetry.pumps(100, 300, 1, t0);
+        Telemetry measured =
+                Telemetry.pumps(100, quick ? 1_000 : 3_000, 1, warmup.endMillis + 60_000);
+        Latency.Figures figures = new Latency(out, broker.url()).measure(rate, warmup, measured);
+        System.out.printf(
+                Locale.ROOT,
+                "latency: window close -> result publish at %.0f readings/s (half of %.0f): p50 %.2f ms, p99 %.2f ms, max %.2f ms over the last %d results%n",
+                figures.readingsPerSecond(),
+                maxRate,
+                figures.p50(),
+                figures.p99(),
+                figures.max(),
+                Math.min(10_000, figures.results()));
+        results.put("latency", "figures", figures);
+        results.put("summary", "p99_ms", figures.p99());
+    }
+
+    private void footprint(Mosquitto broker, Results results) throws Exception {
+        Footprint.Figures f = new Footprint(out, broker.url()).measure(5, quick ? 20 : 60);
+        System.out.printf(
+                Locale.ROOT,
+                "footprint: vigil run -Xmx256m, demo pipeline, %d pumps: RSS %.0f MB, heap used %.0f of %.0f MB; first result %.1f s after launch (first start), %.1f s (restart)%n",
+                f.assets(),
+                f.rssMb(),
+                f.heapUsedMb(),
+                f.heapCommittedMb(),
+                f.firstStartToFirstResultSeconds(),
+                f.restartToFirstResultSeconds());
+        System.out.printf(
+                Locale.ROOT,
+                "bandwidth: in %d bytes (%d messages), out %d bytes (%d messages) in %.0f s: %.1f kB/s in, %.2f kB/s out, %.0fx less%n",
+                f.bytesIn(),
+                f.messagesIn(),
+                f.bytesOut(),
+                f.messagesOut(),
+                f.seconds(),
+                f.bytesIn() / f.seconds() / 1000,
+                f.bytesOut() / f.seconds() / 1000,
+                (double) f.bytesIn() / Math.max(1, f.bytesOut()));
+        results.put("footprint", "figures", f);
+        results.put("summary", "rss_mb", f.rssMb());
+        results.put("summary", "first_result_s", f.restartToFirstResultSeconds());
+    }
+
+    private void scaling(Mosquitto broker, Results results) throws Exception {
+        Scaling bench = new Scaling(out, broker.url());
+        long total = quick ? 100_000 : 400_000;
+        int[] assetCounts = quick ? new int[] {10, 100, 1_000} : new int[] {10, 100, 1_000, 10_000};
+        for (int assets : assetCounts) {
+            report(results, bench.measure(assets, (int) Math.max(100, total / assets), "1s"));
+        }
+        for (String hop :
+                quick
+                        ? new String[] {"200ms", "6.4s"}
+                        : new String[] {"100ms", "500ms", "3.2s", "6.4s"}) {
+            report(results, bench.measure(100, (int) (total / 100), hop));
+        }
+    }
+
+    private static void report(Results results, Scaling.Point p) {
+        System.out.printf(
+                Locale.ROOT,
+                "scaling: %5d assets, hop %-6s %8.0f readings/s %7.0f windows/s  state %6.1f MB (%.1f kB per asset)%n",
+                p.assets(),
+                p.hop(),
+                p.readingsPerSecond(),
+                p.windowsPerSecond(),
+                p.stateMb(),
+                p.stateKbPerAsset());
+        results.add("scaling_runs", p);
+    }
+
+    /** The last line bench/run prints: the five headline figures. */
+    private static String summary(Results results) {
+        return String.format(
+                Locale.ROOT,
+                "e2e_ratio=%s p99_ms=%s infer_ratio=%s rss_mb=%s first_result_s=%s",
+                figure(results.get("throughput", "e2e_ratio_qos1"), "%.2f"),
+                figure(results.get("summary", "p99_ms"), "%.1f"),
+                figure(results.get("summary", "infer_ratio"), "%.2f"),
+                figure(results.get("summary", "rss_mb"), "%.0f"),
+                figure(results.get("summary", "first_result_s"), "%.1f"));
+    }
+
+    private static String figure(Object value, String format) {
+        return value instanceof Double d ? String.format(Locale.ROOT, format, d) : "n/a";
+    }
+
+    private void inference(Results results) throws Exception {
+        Inference bench = new Inference(ModelLocation.shipped("pump-transformer"));
+        long count = quick ? 20_000 : 100_000;
+        for (int batch : new int[] {1, 32}) {
+            Inference.Figures f =
+                    bench.measure(batch, batch == 1 ? count / 4 : count, quick ? 1 : 3);
+            System.out.printf(
+                    Locale.ROOT,
+                    "inference: %s batch %2d  operator %8.0f windows/s  bare ONNX Runtime %8.0f windows/s  ratio %.3f%n",
+                    f.model(),
+                    f.batch(),
+                    f.operatorPerSecond(),
+                    f.barePerSecond(),
+                    f.ratio());
+            results.add("inference_runs", f);
+            if (batch == 32) {
+                results.put("summary", "infer_ratio", f.ratio());
+            }
+        }
+    }
+
+    private static Throughput.Run report(Results results, Throughput.Run run) {
+        System.out.printf(
+                Locale.ROOT,
+                "  %-16s qos %d  %2d reading(s)/msg  %8.0f readings/s  (%d readings in %.2f s)%n",
+                run.system(),
+                run.qos(),
+                run.perMessage(),
+                run.readingsPerSecond(),
+                run.readings(),
+                run.seconds());
+        results.add("throughput_runs", run);
+        return run;
+    }
+}

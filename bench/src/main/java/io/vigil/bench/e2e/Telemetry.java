@@ -1,0 +1,106 @@
+package io.vigil.bench.e2e;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * A pump fleet's telemetry, built before the clock starts so every run publishes the same bytes: a
+ * reading is a JSON object of about 110 bytes ({@code ts} and five channels), one message carries
+ * one reading or, batched, a JSON array of several consecutive readings of one pump. Messages go
+ * round robin over the pumps, so event time advances evenly, 100 ms per reading.
+ */
+final class Telemetry {
+
+    static final long PERIOD_MILLIS = 100;
+
+    final String[] topics;
+    final byte[][] payloads;
+    final long readings;
+    final long bytes;
+
+    /** The event time just after the last reading, a whole second. */
+    final long endMillis;
+
+    private Telemetry(String[] topics, byte[][] payloads, long readings, long endMillis) {
+        this.topics = topics;
+        this.payloads = payloads;
+        this.readings = readings;
+        long total = 0;
+        for (byte[] payload : payloads) {
+            total += payload.length;
+        }
+        this.bytes = total;
+        this.endMillis = endMillis;
+    }
+
+    static String asset(int index) {
+        return String.format(Locale.ROOT, "pump-%05d", index);
+    }
+
+    static String topic(int index) {
+        return "plant/pumps/" + asset(index) + "/telemetry";
+    }
+
+    /**
+     * {@code readingsPerAsset} readings of each of {@code assets} pumps from {@code startMillis}
+     * on, {@code perMessage} readings per message ({@code 1}: a plain object, more: an array).
+     */
+    static Telemetry pumps(int assets, int readingsPerAsset, int perMessage, long startMillis) {
+        if (readingsPerAsset % perMessage != 0) {
+            throw new IllegalArgumentException(
+                    "readings per asset must be a multiple of the batch");
+        }
+        Random random = new Random(7);
+        int steps = readingsPerAsset / perMessage;
+        String[] topics = new String[steps * assets];
+        byte[][] payloads = new byte[steps * assets][];
+        StringBuilder json = new StringBuilder(128 * perMessage);
+        String[] assetTopics = new String[assets];
+        for (int a = 0; a < assets; a++) {
+            assetTopics[a] = topic(a);
+        }
+        int m = 0;
+        for (int step = 0; step < steps; step++) {
+            for (int a = 0; a < assets; a++) {
+                json.setLength(0);
+                if (perMessage > 1) {
+                    json.append('[');
+                }
+                for (int r = 0; r < perMessage; r++) {
+                    long ts = startMillis + (long) (step * perMessage + r) * PERIOD_MILLIS;
+                    if (r > 0) {
+                        json.append(',');
+                    }
+                    reading(json, ts, random);
+                }
+                if (perMessage > 1) {
+                    json.append(']');
+                }
+                topics[m] = assetTopics[a];
+                payloads[m++] = json.toString().getBytes(StandardCharsets.UTF_8);
+            }
+        }
+        long end = startMillis + (long) readingsPerAsset * PERIOD_MILLIS;
+        return new Telemetry(topics, payloads, (long) assets * readingsPerAsset, end);
+    }
+
+    /** A healthy pump's reading around the training data's operating point. */
+    private static void reading(StringBuilder json, long ts, Random random) {
+        json.append(
+                String.format(
+                        Locale.ROOT,
+                        "{\"ts\":%d,\"vibration\":%.4f,\"pressure\":%.4f,\"temperature\":%.3f,"
+                                + "\"current\":%.3f,\"flow\":%.3f}",
+                        ts,
+                        1.143 + 0.02 * random.nextGaussian(),
+                        5.599 + 0.2 * random.nextGaussian(),
+                        53.68 + 1.0 * random.nextGaussian(),
+                        23.33 + 0.8 * random.nextGaussian(),
+                        51.62 + 3.0 * random.nextGaussian()));
+    }
+
+    int messages() {
+        return payloads.length;
+    }
+}

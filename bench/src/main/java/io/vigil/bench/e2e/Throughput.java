@@ -1,0 +1,164 @@
+package io.vigil.bench.e2e;
+
+import io.vigil.gateway.mqtt.MqttConnectionConfig;
+import io.vigil.gateway.mqtt.internal.WindowedPublisher;
+import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Readings per second from the first publish until the last message leaves the system under test: a
+ * bare counting subscriber, a bare relay, and Vigil's job, each fed the same telemetry by the same
+ * publisher on the same broker. Every run is preceded by a warm-up run of the same kind, so the JIT
+ * has compiled both sides before the clock starts.
+ */
+final class Throughput {
+
+    static final String TELEMETRY = "plant/pumps/+/telemetry";
+
+    /** How long a system may show no progress before the run is declared stuck. */
+    private static final long QUIET_MILLIS = 30_000;
+
+    private final Path workDir;
+    private final String url;
+
+    Throughput(Path workDir, String url) {
+        this.workDir = workDir;
+        this.url = url;
+    }
+
+    /** One measured run: readings and messages in, seconds from first publish to last result. */
+    record Run(
+            String system, int qos, int perMessage, long readings, long messages, double seconds) {
+        double readingsPerSecond() {
+            return readings / seconds;
+        }
+    }
+
+    Run bareSubscriber(int qos, Telemetry warmup, Telemetry measured) throws Exception {
+        try (Tap tap = new Tap(url, "bench-bare", TELEMETRY, qos)) {
+            return measureTap("bare subscriber", tap, qos, warmup, measured);
+        }
+    }
+
+    Run relay(int qos, Telemetry warmup, Telemetry measured) throws Exception {
+        try (Relay relay = new Relay(url, TELEMETRY, qos);
+                Tap out = new Tap(url, "bench-relay-tap", "relay/#", qos)) {
+            return measureTap("relay", out, qos, warmup, measured);
+        }
+    }
+
+    Run vigil(int qos, Telemetry warmup, Telemetry measured) throws Exception {
+        try (InProcessVigil vigil = InProcessVigil.start(workDir, url, qos, "1s");
+                Tap scores = new Tap(url, "bench-scores", InProcessVigil.SCORES, qos)) {
+            long base = InProcessVigil.readingsWindowed();
+            publish(warmup, qos);
+            awaitVigil(base + warmup.readings, scores);
+            base = InProcessVigil.readingsWindowed();
+            long started = publishTimed(measured, qos);
+            awaitVigil(base + measured.readings, scores);
+            return new Run(
+                    "vigil",
+                    qos,
+                    perMessage(measured),
+                    measured.readings,
+                    measured.messages(),
+                    (scores.lastNanos() - started) / 1e9);
+        }
+    }
+
+    private Run measureTap(String system, Tap tap, int qos, Telemetry warmup, Telemetry measured)
+            throws Exception {
+        publish(warmup, qos);
+        expect(tap.awaitCount(warmup.messages(), QUIET_MILLIS), system, "warm-up");
+        long base = tap.messages();
+        long started = publishTimed(measured, qos);
+        expect(tap.awaitCount(base + measured.messages(), QUIET_MILLIS), system, "run");
+        return new Run(
+                system,
+                qos,
+                perMessage(measured),
+                measured.readings,
+                measured.messages(),
+                (tap.lastNanos() - started) / 1e9);
+    }
+
+    /**
+     * Waits until Vigil has taken {@code windowed} readings in all into windows and every window it
+     * scored has been published and seen on the score topics.
+     */
+    static void awaitVigil(long windowed, Tap scores) throws InterruptedException {
+        waitFor(() -> InProcessVigil.readingsWindowed() >= windowed, "readings");
+        long stableSince = System.nanoTime();
+        long scored = -1;
+        while (true) {
+            long now = InProcessVigil.windowsScored();
+            if (now != scored || scores.messages() < now) {
+                scored = now;
+                stableSince = System.nanoTime();
+            } else if (System.nanoTime() - stableSince > 1_000_000_000L) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier done, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + 10 * QUIET_MILLIS * 1_000_000L;
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Vigil made no progress on " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static void expect(boolean arrived, String system, String phase) {
+        if (!arrived) {
+            throw new IllegalStateException(system + " lost messages in its " + phase);
+        }
+    }
+
+    void publish(Telemetry telemetry, int qos) throws InterruptedException {
+        publishTimed(telemetry, qos);
+    }
+
+    /** Publishes every message and waits for the broker's acknowledgements; returns the start. */
+    long publishTimed(Telemetry telemetry, int qos) throws InterruptedException {
+        return publishPaced(telemetry, qos, 0);
+    }
+
+    /**
+     * Publishes every message at {@code readingsPerSecond} (as fast as the broker takes them when
+     * 0) and waits for the broker's acknowledgements; returns the start.
+     */
+    long publishPaced(Telemetry telemetry, int qos, double readingsPerSecond)
+            throws InterruptedException {
+        try (WindowedPublisher publisher =
+                new WindowedPublisher(
+                        MqttConnectionConfig.builder(url).build(),
+                        "bench-publisher",
+                        "telemetry")) {
+            long started = System.nanoTime();
+            double nanosPerMessage =
+                    readingsPerSecond > 0
+                            ? 1e9 * telemetry.readings / telemetry.messages() / readingsPerSecond
+                            : 0;
+            for (int i = 0; i < telemetry.messages(); i++) {
+                if (nanosPerMessage > 0) {
+                    long wait = started + (long) (i * nanosPerMessage) - System.nanoTime();
+                    if (wait > 0) {
+                        LockSupport.parkNanos(wait);
+                    }
+                }
+                publisher.publish(telemetry.topics[i], telemetry.payloads[i], qos, false);
+            }
+            publisher.awaitAcknowledged();
+            return started;
+        }
+    }
+
+    private static int perMessage(Telemetry telemetry) {
+        return (int) (telemetry.readings / telemetry.messages());
+    }
+}
