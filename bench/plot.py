@@ -128,10 +128,10 @@ def main(results_file, out_dir):
                   [("readings/s", [p["readingsPerSecond"] for p in by_assets])],
                   "readings/s", log_x=True))
         (out / "state-per-asset.svg").write_text(
-            lines("Heap held by the running job, per asset (after full GC)",
+            lines("Heap held by the running job after a full GC, by assets",
                   xs, [f"{x:,}" for x in xs],
-                  [("kB per asset", [max(0.0, p["stateKbPerAsset"]) for p in by_assets])],
-                  "kB", log_x=True))
+                  [("MB", [max(0.0, p["stateMb"]) for p in by_assets])],
+                  "MB", log_x=True))
         written += ["scaling-assets.svg", "state-per-asset.svg"]
     by_hop = [p for p in points if p["assets"] == 100]
     if len(by_hop) > 1:

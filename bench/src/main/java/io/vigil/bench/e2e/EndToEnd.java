@@ -194,9 +194,26 @@ public final class EndToEnd implements Callable<Integer> {
         Scaling bench = new Scaling(out, broker.url());
         long total = quick ? 100_000 : 400_000;
         int[] assetCounts = quick ? new int[] {10, 100, 1_000} : new int[] {10, 100, 1_000, 10_000};
+        List<Scaling.Point> points = new ArrayList<>();
         for (int assets : assetCounts) {
-            report(results, bench.measure(assets, (int) Math.max(100, total / assets), "1s"));
+            points.add(
+                    report(
+                            results,
+                            bench.measure(assets, (int) Math.max(100, total / assets), "1s")));
         }
+        // The job's fixed heap (operators, buffers, model) dominates a few assets: the slope
+        // between
+        // the fewest and the most assets is what each added asset costs.
+        Scaling.Point few = points.get(0);
+        Scaling.Point many = points.get(points.size() - 1);
+        double slope = (many.stateMb() - few.stateMb()) * 1024 / (many.assets() - few.assets());
+        System.out.printf(
+                Locale.ROOT,
+                "scaling: state grows by %.1f kB per asset (%d -> %d assets)%n",
+                slope,
+                few.assets(),
+                many.assets());
+        results.put("scaling", "state_kb_per_added_asset", slope);
         for (String hop :
                 quick
                         ? new String[] {"200ms", "6.4s"}
@@ -205,7 +222,7 @@ public final class EndToEnd implements Callable<Integer> {
         }
     }
 
-    private static void report(Results results, Scaling.Point p) {
+    private static Scaling.Point report(Results results, Scaling.Point p) {
         System.out.printf(
                 Locale.ROOT,
                 "scaling: %5d assets, hop %-6s %8.0f readings/s %7.0f windows/s  state %6.1f MB (%.1f kB per asset)%n",
@@ -216,6 +233,7 @@ public final class EndToEnd implements Callable<Integer> {
                 p.stateMb(),
                 p.stateKbPerAsset());
         results.add("scaling_runs", p);
+        return p;
     }
 
     /** The last line bench/run prints: the five headline figures. */
