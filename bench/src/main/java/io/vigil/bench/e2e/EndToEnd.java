@@ -104,41 +104,42 @@ public final class EndToEnd implements Callable<Integer> {
                 measured.readings,
                 assets,
                 (double) measured.bytes / measured.readings);
-        if (!systems.containsAll(List.of("bare", "relay", "vigil"))) {
-            for (int qos : qosLevels) {
-                if (systems.contains("bare")) {
-                    report(results, bench.bareSubscriber(qos, warmup, measured));
-                }
-                if (systems.contains("relay")) {
-                    report(results, bench.relay(qos, warmup, measured));
-                }
-                if (systems.contains("vigil")) {
-                    report(results, bench.vigil(qos, warmup, measured));
-                }
-            }
-            return;
-        }
         for (int qos : qosLevels) {
-            Throughput.Run bare = report(results, bench.bareSubscriber(qos, warmup, measured));
-            Throughput.Run relay = report(results, bench.relay(qos, warmup, measured));
+            Throughput.Run bare =
+                    systems.contains("bare")
+                            ? report(results, bench.bareSubscriber(qos, warmup, measured))
+                            : null;
+            Throughput.Run relay =
+                    systems.contains("relay")
+                            ? report(results, bench.relay(qos, warmup, measured))
+                            : null;
+            if (!systems.contains("vigil")) {
+                continue;
+            }
             Throughput.Run vigil = report(results, bench.vigil(qos, warmup, measured));
-            results.put(
-                    "throughput",
-                    "e2e_ratio_qos" + qos,
-                    vigil.readingsPerSecond() / bare.readingsPerSecond());
             results.put("throughput", "vigil_qos" + qos, vigil.readingsPerSecond());
+            if (bare != null) {
+                results.put(
+                        "throughput",
+                        "e2e_ratio_qos" + qos,
+                        vigil.readingsPerSecond() / bare.readingsPerSecond());
+            }
+            if (relay != null) {
+                results.put(
+                        "throughput",
+                        "relay_ratio_qos" + qos,
+                        vigil.readingsPerSecond() / relay.readingsPerSecond());
+            }
+        }
+        if (systems.contains("bare") && systems.contains("vigil")) {
+            Throughput.Run bareBatched =
+                    report(results, bench.bareSubscriber(1, batchedWarmup, batched));
+            Throughput.Run vigilBatched = report(results, bench.vigil(1, batchedWarmup, batched));
             results.put(
                     "throughput",
-                    "relay_ratio_qos" + qos,
-                    vigil.readingsPerSecond() / relay.readingsPerSecond());
+                    "batched_ratio_qos1",
+                    vigilBatched.readingsPerSecond() / bareBatched.readingsPerSecond());
         }
-        Throughput.Run bareBatched =
-                report(results, bench.bareSubscriber(1, batchedWarmup, batched));
-        Throughput.Run vigilBatched = report(results, bench.vigil(1, batchedWarmup, batched));
-        results.put(
-                "throughput",
-                "batched_ratio_qos1",
-                vigilBatched.readingsPerSecond() / bareBatched.readingsPerSecond());
     }
 
     private void latency(Mosquitto broker, Results results) throws Exception {

@@ -50,12 +50,8 @@ final class Throughput {
     Run vigil(int qos, Telemetry warmup, Telemetry measured) throws Exception {
         try (InProcessVigil vigil = InProcessVigil.start(workDir, url, qos, "1s");
                 Tap scores = new Tap(url, "bench-scores", InProcessVigil.SCORES, qos)) {
-            long base = InProcessVigil.readingsWindowed();
-            publish(warmup, qos);
-            awaitVigil(base + warmup.readings, scores);
-            base = InProcessVigil.readingsWindowed();
-            long started = publishTimed(measured, qos);
-            awaitVigil(base + measured.readings, scores);
+            feedVigil(warmup, qos, 0, scores);
+            long started = feedVigil(measured, qos, 0, scores);
             return new Run(
                     "vigil",
                     qos,
@@ -68,10 +64,10 @@ final class Throughput {
 
     private Run measureTap(String system, Tap tap, int qos, Telemetry warmup, Telemetry measured)
             throws Exception {
-        publish(warmup, qos);
+        publishPaced(warmup, qos, 0);
         expect(tap.awaitCount(warmup.messages(), QUIET_MILLIS), system, "warm-up");
         long base = tap.messages();
-        long started = publishTimed(measured, qos);
+        long started = publishPaced(measured, qos, 0);
         expect(tap.awaitCount(base + measured.messages(), QUIET_MILLIS), system, "run");
         return new Run(
                 system,
@@ -80,6 +76,19 @@ final class Throughput {
                 measured.readings,
                 measured.messages(),
                 (tap.lastNanos() - started) / 1e9);
+    }
+
+    /**
+     * Publishes {@code telemetry} to the running in-process Vigil at {@code readingsPerSecond} (0:
+     * as fast as the broker takes it) and waits until Vigil has windowed all of it and published
+     * every score; returns when publishing started.
+     */
+    long feedVigil(Telemetry telemetry, int qos, double readingsPerSecond, Tap scores)
+            throws InterruptedException {
+        long base = InProcessVigil.readingsWindowed();
+        long started = publishPaced(telemetry, qos, readingsPerSecond);
+        awaitVigil(base + telemetry.readings, scores);
+        return started;
     }
 
     /**
@@ -117,15 +126,6 @@ final class Throughput {
         if (!arrived) {
             throw new IllegalStateException(system + " lost messages in its " + phase);
         }
-    }
-
-    void publish(Telemetry telemetry, int qos) throws InterruptedException {
-        publishTimed(telemetry, qos);
-    }
-
-    /** Publishes every message and waits for the broker's acknowledgements; returns the start. */
-    long publishTimed(Telemetry telemetry, int qos) throws InterruptedException {
-        return publishPaced(telemetry, qos, 0);
     }
 
     /**
