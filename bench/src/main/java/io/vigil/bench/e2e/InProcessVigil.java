@@ -38,6 +38,7 @@ final class InProcessVigil implements AutoCloseable {
               missing: forward-fill
               max-gap: 1s
               min-coverage: 0.9
+              stagger: true
             model:
               name: pump-transformer
               batch-size: 32

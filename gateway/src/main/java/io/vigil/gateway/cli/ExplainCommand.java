@@ -172,9 +172,15 @@ final class ExplainCommand implements Callable<Integer> {
                             + text(w.hop())
                             + " on a "
                             + text(w.samplePeriod())
-                            + " grid";
+                            + " grid"
+                            + staggered(w);
             case TUMBLING ->
-                    "tumbling " + text(w.length()) + " on a " + text(w.samplePeriod()) + " grid";
+                    "tumbling "
+                            + text(w.length())
+                            + " on a "
+                            + text(w.samplePeriod())
+                            + " grid"
+                            + staggered(w);
             case COUNT ->
                     "count: the last " + w.rows() + " readings, every " + w.every() + " readings";
             case SESSION ->
@@ -184,6 +190,10 @@ final class ExplainCommand implements Callable<Integer> {
                             + text(w.maxLength())
                             + ")";
         };
+    }
+
+    private static String staggered(PipelineSpec.Window w) {
+        return w.stagger() ? ", staggered per asset" : "";
     }
 
     private static String fill(PipelineSpec.Window w) {

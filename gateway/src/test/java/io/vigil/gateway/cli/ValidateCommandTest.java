@@ -47,7 +47,7 @@ class ValidateCommandTest {
                 .contains(
                         broken
                                 + ":28:3: window.lenght: unknown key 'lenght' in 'window'; allowed keys: [type, length, hop,"
-                                + " every, gap, max-length, sample-period, resample, missing, max-gap, min-coverage]. Did you"
+                                + " every, gap, max-length, sample-period, resample, missing, max-gap, stagger, min-coverage]. Did you"
                                 + " mean 'length'?")
                 .contains(
                         broken
@@ -82,7 +82,7 @@ class ValidateCommandTest {
                 .contains(
                         "subscribe   plant/pumps/+/telemetry  (template plant/pumps/{asset}/telemetry)")
                 .contains(
-                        "window      sliding 6.4s every 1s on a 100ms grid -> 64 rows x 5 columns")
+                        "window      sliding 6.4s every 1s on a 100ms grid, staggered per asset -> 64 rows x 5 columns")
                 .contains("model       pump-transformer")
                 .contains("raise on 2 of 3 windows; clear at 80 % of it; cooldown 30s")
                 .contains("pump-anomaly: decode json")

@@ -15,10 +15,12 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * little more than for one.
  *
  * <p>A batch is scored when it is full, when its oldest window has waited {@code maxDelayMillis},
- * and whenever a watermark arrives. The last is what makes batching free: all assets' windows end
- * on the same hop, so one watermark fires them together, and the batch is scored before the
- * watermark moves on. Buffered windows are scored before every checkpoint barrier and at the end of
- * input, so none is lost. The session is opened in {@link #open()} and freed in {@link #close()}.
+ * and whenever a watermark arrives. The last is what makes batching free: one watermark fires
+ * together every window that ends before it (all assets' windows, when they end on the same hop;
+ * those of the assets whose phase it passed, when windows are staggered), and the batch is scored
+ * before the watermark moves on. Buffered windows are scored before every checkpoint barrier and at
+ * the end of input, so none is lost. The session is opened in {@link #open()} and freed in {@link
+ * #close()}.
  */
 public final class BatchScoringOperator extends AbstractStreamOperator<ScoredWindow>
         implements OneInputStreamOperator<ModelInput, ScoredWindow> {

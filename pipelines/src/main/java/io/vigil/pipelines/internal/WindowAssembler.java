@@ -17,16 +17,17 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.MathUtils;
 import org.apache.flink.util.OutputTag;
 
 /**
  * The windows of one asset, each resampled into the model's fixed {@code rows × columns} tensor.
  *
  * <ul>
- *   <li><b>sliding, tumbling</b>: windows end on multiples of the hop; a window is scored when
- *       event time passes its end (plus the allowed lateness). The first window of an asset is the
- *       first that ends after its first reading; an asset that falls silent stops scheduling
- *       windows until it speaks again.
+ *   <li><b>sliding, tumbling</b>: windows end on multiples of the hop, each asset's shifted by its
+ *       own phase when {@code stagger} is on; a window is scored when event time passes its end
+ *       (plus the allowed lateness). The first window of an asset is the first that ends after its
+ *       first reading; an asset that falls silent stops scheduling windows until it speaks again.
  *   <li><b>count</b>: the last {@code rows} samples of each channel, every {@code every} readings,
  *       as they arrive.
  *   <li><b>session</b>: a burst of readings, closed by a gap of silence (or its maximum length) and
@@ -64,6 +65,10 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
     private transient Counter windowed;
     private transient Counter late;
     private transient Counter skipped;
+    // The wall-clock moment the watermark that fires the current timers arrived: every window one
+    // watermark closes was closed at that moment, however long the windows before it took.
+    private transient long watermarkSeen;
+    private transient long closedAtMicros;
 
     public WindowAssembler(PipelineSpec spec) {
         this.pipeline = spec.name();
@@ -132,7 +137,8 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
             // No window open: the next one is the first that ends after this reading and after the
             // last window scored, so a scored window is never scored twice. A reading that belongs
             // only to scored windows opens nothing.
-            long end = Math.floorDiv(ts, hop) * hop + hop;
+            long phase = phase(context.getCurrentKey());
+            long end = Math.floorDiv(ts - phase, hop) * hop + hop + phase;
             if (asset.lastEnd != Long.MIN_VALUE) {
                 end = Math.max(end, asset.lastEnd + hop);
             }
@@ -163,6 +169,15 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
         }
         asset.samples.add(ts, reading.values());
         windowed.inc();
+    }
+
+    /**
+     * Where in the hop this asset's windows end: 0 unless staggered, else a fixed point in [0, hop)
+     * from the asset id. Spread by a mixing hash, because assets are named in series (pump-01,
+     * pump-02, ...) and their plain hash codes lie next to each other.
+     */
+    private long phase(String asset) {
+        return window.stagger() ? Math.floorMod(MathUtils.murmurHash(asset.hashCode()), hop) : 0;
     }
 
     private void counted(
@@ -198,7 +213,8 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
             start = Math.min(start, samples.time(c, samples.count(c) - rows));
         }
         long end = samples.newest() + 1;
-        emit(context.getCurrentKey(), start, end, covered, out);
+        // A count window closes with the reading that completes it.
+        emit(context.getCurrentKey(), start, end, covered, PipelineMetrics.epochMicros(), out);
         asset.lastEnd = end;
         asset.readingsAtLastWindow = samples.readings;
         samples.keepLast(rows);
@@ -239,6 +255,11 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
     @Override
     public void onTimer(long timestamp, OnTimerContext context, Collector<ModelInput> out)
             throws Exception {
+        long watermark = context.timerService().currentWatermark();
+        if (watermark != watermarkSeen) {
+            watermarkSeen = watermark;
+            closedAtMicros = PipelineMetrics.epochMicros();
+        }
         AssetWindow asset = state.value();
         if (window.type() == WindowType.SESSION) {
             closeSession(asset, context, out);
@@ -252,7 +273,7 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
             AssetWindow asset, long end, OnTimerContext context, Collector<ModelInput> out) {
         long start = end - length;
         int covered = resample(asset.samples, start, window.samplePeriod().toMillis());
-        emit(context.getCurrentKey(), start, end, covered, out);
+        emit(context.getCurrentKey(), start, end, covered, closedAtMicros, out);
 
         long nextStart = start + hop;
         asset.samples.evictBefore(nextStart);
@@ -272,7 +293,7 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
         // The session's last reading must fall inside the last cell, whose end is exclusive.
         long end = asset.samples.newest() + 1;
         int covered = resample(asset.samples, start, (double) (end - start) / rows);
-        emit(context.getCurrentKey(), start, end, covered, out);
+        emit(context.getCurrentKey(), start, end, covered, closedAtMicros, out);
         asset.samples = new AssetSamples(inputs);
         asset.lastEnd = end;
         asset.sessionStart = Long.MIN_VALUE;
@@ -293,15 +314,20 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
                 base);
     }
 
-    private void emit(String asset, long start, long end, int covered, Collector<ModelInput> out) {
+    private void emit(
+            String asset,
+            long start,
+            long end,
+            int covered,
+            long closedAtMicros,
+            Collector<ModelInput> out) {
         if (covered < 0 || covered < minCoveredRows || covered == 0) {
             skipped.inc();
             return;
         }
         float[] tensor = new float[rows * columns.length];
         DerivedChannels.apply(base, rows, inputs, columns, tensor);
-        out.collect(
-                new ModelInput(asset, start, end, tensor, covered, PipelineMetrics.epochMicros()));
+        out.collect(new ModelInput(asset, start, end, tensor, covered, closedAtMicros));
     }
 
     private void late(Reading reading, Context context, long oldestOpenStart) {

@@ -234,6 +234,11 @@ public final class PipelineOptions {
                         .doc(
                                 "The longest a value is carried forward or interpolated across; default: the window length."));
         o.add(
+                key("window.stagger", BOOLEAN)
+                        .defaultValue("false")
+                        .doc(
+                                "Sliding, tumbling: shift each asset's windows by a fixed phase within the hop (from its id), so that many assets' windows close spread over the hop instead of all at once."));
+        o.add(
                 key("window.min-coverage", NUMBER)
                         .defaultValue("0.9")
                         .range(0, 1)

@@ -582,6 +582,7 @@ public final class PipelineParser {
         MissingPolicy missing = in.choice("window.missing", MissingPolicy.class);
         Duration maxGap = in.duration("window.max-gap");
         Double minCoverage = in.number("window.min-coverage");
+        Boolean stagger = in.bool("window.stagger");
         if (type == null) {
             return null;
         }
@@ -617,6 +618,9 @@ public final class PipelineParser {
                     notFor(in, key, "sliding and tumbling windows", t);
                 }
             }
+        }
+        if (type == WindowType.COUNT || type == WindowType.SESSION) {
+            notFor(in, "window.stagger", "sliding and tumbling windows", t);
         }
         if (type != WindowType.COUNT) {
             notFor(in, "window.every", "count windows", t);
@@ -664,7 +668,8 @@ public final class PipelineParser {
                 resampling,
                 missing,
                 maxGap,
-                minCoverage == null ? 0 : minCoverage);
+                minCoverage == null ? 0 : minCoverage,
+                stagger != null && stagger);
     }
 
     private static Duration checkGrid(

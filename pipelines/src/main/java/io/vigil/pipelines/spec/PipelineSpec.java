@@ -234,6 +234,8 @@ public record PipelineSpec(
      * @param missing what an empty cell gets
      * @param maxGap how far a value is carried forward or interpolated across
      * @param minCoverage share of rows in which every channel had a reading of its own
+     * @param stagger whether each asset's windows (sliding, tumbling) are shifted by a fixed phase
+     *     within the hop, so that many assets' windows do not all close at the same moment
      */
     public record Window(
             WindowType type,
@@ -247,7 +249,8 @@ public record PipelineSpec(
             Resampling resampling,
             MissingPolicy missing,
             Duration maxGap,
-            double minCoverage)
+            double minCoverage,
+            boolean stagger)
             implements Serializable {
 
         /** Whether windows sit on a fixed time grid (sliding, tumbling). */

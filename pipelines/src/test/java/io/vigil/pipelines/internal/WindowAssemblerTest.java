@@ -202,6 +202,59 @@ class WindowAssemblerTest {
     }
 
     @Test
+    void staggeredWindowsKeepTheHopEachAssetWithItsOwnPhase() throws Exception {
+        harness =
+                harness(
+                        TestPipelines.window(
+                                "length: 800ms\n  hop: 400ms\n  min-coverage: 0.5\n  stagger: true"));
+        List<String> assets = new java.util.ArrayList<>();
+        for (int a = 1; a <= 20; a++) {
+            assets.add(String.format("pump-%02d", a));
+        }
+        for (long ts = 0; ts < 4000; ts += 100) {
+            for (String asset : assets) {
+                reading(asset, ts);
+            }
+        }
+        harness.processWatermark(3999);
+        var byAsset =
+                harness.extractOutputValues().stream()
+                        .collect(java.util.stream.Collectors.groupingBy(ModelInput::asset));
+        java.util.Set<Long> phases = new java.util.HashSet<>();
+        for (String asset : assets) {
+            List<ModelInput> windows = byAsset.get(asset);
+            assertThat(windows).hasSizeGreaterThanOrEqualTo(7);
+            long phase = Math.floorMod(windows.get(0).end(), 400);
+            phases.add(phase);
+            for (int i = 0; i < windows.size(); i++) {
+                ModelInput w = windows.get(i);
+                assertThat(w.end() - w.start()).isEqualTo(800);
+                assertThat(Math.floorMod(w.end(), 400)).isEqualTo(phase);
+                if (i > 0) {
+                    assertThat(w.end() - windows.get(i - 1).end()).isEqualTo(400);
+                }
+            }
+        }
+        // Assets named in series spread over the hop instead of closing together.
+        assertThat(phases).hasSizeGreaterThan(10);
+    }
+
+    @Test
+    void windowsClosedByOneWatermarkShareTheMomentItArrived() throws Exception {
+        for (long ts = 1000; ts <= 2100; ts += 100) {
+            reading("p1", ts);
+            reading("p2", ts);
+        }
+        long before = io.vigil.pipelines.PipelineMetrics.epochMicros();
+        harness.processWatermark(1999);
+        List<ModelInput> first = harness.extractOutputValues();
+        assertThat(first).hasSizeGreaterThanOrEqualTo(4);
+        long closed = first.get(0).closedAtMicros();
+        assertThat(closed).isGreaterThanOrEqualTo(before);
+        assertThat(first).allSatisfy(w -> assertThat(w.closedAtMicros()).isEqualTo(closed));
+    }
+
+    @Test
     void allowedLatenessKeepsAWindowOpenForLateReadings() throws Exception {
         harness = harness(TestPipelines.tiny("time: {allowed-lateness: 300ms}\n"));
         for (long ts = 1000; ts <= 1500; ts += 100) {

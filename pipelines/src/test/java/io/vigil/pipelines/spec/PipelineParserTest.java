@@ -261,6 +261,23 @@ class PipelineParserTest {
     }
 
     @Test
+    void staggerAppliesToTimeWindowsOnly() {
+        assertThat(
+                        parse(VALID.replace("  hop: 200ms", "  hop: 200ms\n  stagger: true"))
+                                .window()
+                                .stagger())
+                .isTrue();
+        assertThat(parse(VALID).window().stagger()).isFalse();
+        assertThat(
+                        only(
+                                VALID.replace(
+                                        "  length: 800ms\n  hop: 200ms",
+                                        "  type: count\n  stagger: true")))
+                .isEqualTo(
+                        "p.yaml:8:12: window.stagger: applies to sliding and tumbling windows only, not to 'count'");
+    }
+
+    @Test
     void thresholdAndCalibrationTogether() {
         assertThat(only(VALID + "detect:\n  threshold: 2\n  calibrate: {windows: 20}\n"))
                 .isEqualTo(
