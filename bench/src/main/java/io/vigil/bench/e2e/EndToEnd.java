@@ -50,6 +50,12 @@ public final class EndToEnd implements Callable<Integer> {
     List<String> systems = List.of("bare", "relay", "vigil");
 
     @Option(
+            names = "--rounds",
+            description =
+                    "Throughput: rounds of every system per comparison; figures are medians (default 3, quick 1).")
+    Integer rounds;
+
+    @Option(
             names = "--readings-per-asset",
             description =
                     "Throughput: readings of each of the 100 pumps (default 3000, quick 1000).")
@@ -104,42 +110,92 @@ public final class EndToEnd implements Callable<Integer> {
                 measured.readings,
                 assets,
                 (double) measured.bytes / measured.readings);
+        int n = rounds != null ? rounds : quick ? 1 : 3;
         for (int qos : qosLevels) {
-            Throughput.Run bare =
-                    systems.contains("bare")
-                            ? report(results, bench.bareSubscriber(qos, warmup, measured))
-                            : null;
-            Throughput.Run relay =
-                    systems.contains("relay")
-                            ? report(results, bench.relay(qos, warmup, measured))
-                            : null;
-            if (!systems.contains("vigil")) {
-                continue;
-            }
-            Throughput.Run vigil = report(results, bench.vigil(qos, warmup, measured));
-            results.put("throughput", "vigil_qos" + qos, vigil.readingsPerSecond());
-            if (bare != null) {
-                results.put(
-                        "throughput",
-                        "e2e_ratio_qos" + qos,
-                        vigil.readingsPerSecond() / bare.readingsPerSecond());
-            }
-            if (relay != null) {
-                results.put(
-                        "throughput",
-                        "relay_ratio_qos" + qos,
-                        vigil.readingsPerSecond() / relay.readingsPerSecond());
-            }
+            compare(results, bench, n, qos, warmup, measured, "qos" + qos, systems);
         }
         if (systems.contains("bare") && systems.contains("vigil")) {
-            Throughput.Run bareBatched =
-                    report(results, bench.bareSubscriber(1, batchedWarmup, batched));
-            Throughput.Run vigilBatched = report(results, bench.vigil(1, batchedWarmup, batched));
-            results.put(
-                    "throughput",
-                    "batched_ratio_qos1",
-                    vigilBatched.readingsPerSecond() / bareBatched.readingsPerSecond());
+            compare(
+                    results,
+                    bench,
+                    n,
+                    1,
+                    batchedWarmup,
+                    batched,
+                    "batched_qos1",
+                    List.of("bare", "vigil"));
         }
+    }
+
+    /**
+     * {@code rounds} rounds of the chosen systems in turn on the same telemetry; records each
+     * system's median rate and the medians of Vigil's ratio to the others within a round (the
+     * systems of one round ran minutes apart, so their ratio drifts less than the rates do).
+     */
+    private void compare(
+            Results results,
+            Throughput bench,
+            int rounds,
+            int qos,
+            Telemetry warmup,
+            Telemetry measured,
+            String label,
+            List<String> chosen)
+            throws Exception {
+        List<Double> bare = new ArrayList<>();
+        List<Double> relay = new ArrayList<>();
+        List<Double> vigil = new ArrayList<>();
+        List<Double> toBare = new ArrayList<>();
+        List<Double> toRelay = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            Double b = null;
+            Double r = null;
+            if (chosen.contains("bare")) {
+                bare.add(b = report(results, bench.bareSubscriber(qos, warmup, measured)));
+            }
+            if (chosen.contains("relay")) {
+                relay.add(r = report(results, bench.relay(qos, warmup, measured)));
+            }
+            if (chosen.contains("vigil")) {
+                double v = report(results, bench.vigil(qos, warmup, measured));
+                vigil.add(v);
+                if (b != null) {
+                    toBare.add(v / b);
+                }
+                if (r != null) {
+                    toRelay.add(v / r);
+                }
+            }
+        }
+        putMedian(results, "bare_" + label, bare);
+        putMedian(results, "relay_" + label, relay);
+        putMedian(results, "vigil_" + label, vigil);
+        putMedian(results, "e2e_ratio_" + label, toBare);
+        putMedian(results, "relay_ratio_" + label, toRelay);
+        if (rounds > 1 && !toBare.isEmpty()) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %s, median of %d rounds: Vigil / bare subscriber %.2f (rounds %s)%s%n",
+                    label,
+                    rounds,
+                    median(toBare),
+                    toBare.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList(),
+                    toRelay.isEmpty()
+                            ? ""
+                            : String.format(Locale.ROOT, ", / relay %.2f", median(toRelay)));
+        }
+    }
+
+    private static void putMedian(Results results, String key, List<Double> values) {
+        if (!values.isEmpty()) {
+            results.put("throughput", key, median(values));
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int m = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(m) : (sorted.get(m - 1) + sorted.get(m)) / 2;
     }
 
     private void latency(Mosquitto broker, Results results) throws Exception {
@@ -274,7 +330,8 @@ public final class EndToEnd implements Callable<Integer> {
         }
     }
 
-    private static Throughput.Run report(Results results, Throughput.Run run) {
+    /** Prints and records one run; returns its readings per second. */
+    private static double report(Results results, Throughput.Run run) {
         System.out.printf(
                 Locale.ROOT,
                 "  %-16s qos %d  %2d reading(s)/msg  %8.0f readings/s  (%d readings in %.2f s)%n",
@@ -285,6 +342,6 @@ public final class EndToEnd implements Callable<Integer> {
                 run.readings(),
                 run.seconds());
         results.add("throughput_runs", run);
-        return run;
+        return run.readingsPerSecond();
     }
 }

@@ -16,14 +16,24 @@ final class Telemetry {
 
     final String[] topics;
     final byte[][] payloads;
+
+    /** What {@link #pumps} was called with, so another process can build the same telemetry. */
+    final java.util.List<String> recipe;
+
     final long readings;
     final long bytes;
 
     /** The event time just after the last reading, a whole second. */
     final long endMillis;
 
-    private Telemetry(String[] topics, byte[][] payloads, long readings, long endMillis) {
+    private Telemetry(
+            String[] topics,
+            byte[][] payloads,
+            long readings,
+            long endMillis,
+            java.util.List<String> recipe) {
         this.topics = topics;
+        this.recipe = recipe;
         this.payloads = payloads;
         this.readings = readings;
         long total = 0;
@@ -82,7 +92,25 @@ final class Telemetry {
             }
         }
         long end = startMillis + (long) readingsPerAsset * PERIOD_MILLIS;
-        return new Telemetry(topics, payloads, (long) assets * readingsPerAsset, end);
+        return new Telemetry(
+                topics,
+                payloads,
+                (long) assets * readingsPerAsset,
+                end,
+                java.util.List.of(
+                        String.valueOf(assets),
+                        String.valueOf(readingsPerAsset),
+                        String.valueOf(perMessage),
+                        String.valueOf(startMillis)));
+    }
+
+    /** The telemetry {@link #recipe} describes. */
+    static Telemetry fromRecipe(java.util.List<String> recipe) {
+        return pumps(
+                Integer.parseInt(recipe.get(0)),
+                Integer.parseInt(recipe.get(1)),
+                Integer.parseInt(recipe.get(2)),
+                Long.parseLong(recipe.get(3)));
     }
 
     /** A healthy pump's reading around the training data's operating point. */

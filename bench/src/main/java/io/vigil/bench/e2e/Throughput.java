@@ -1,9 +1,6 @@
 package io.vigil.bench.e2e;
 
-import io.vigil.gateway.mqtt.MqttConnectionConfig;
-import io.vigil.gateway.mqtt.internal.WindowedPublisher;
 import java.nio.file.Path;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Readings per second from the first publish until the last message leaves the system under test: a
@@ -67,7 +64,7 @@ final class Throughput {
         publishPaced(warmup, qos, 0);
         expect(tap.awaitCount(warmup.messages(), QUIET_MILLIS), system, "warm-up");
         long base = tap.messages();
-        long started = publishPaced(measured, qos, 0);
+        long started = publishPaced(measured, qos, 0).startedNanos();
         expect(tap.awaitCount(base + measured.messages(), QUIET_MILLIS), system, "run");
         return new Run(
                 system,
@@ -84,9 +81,9 @@ final class Throughput {
      * every score; returns when publishing started.
      */
     long feedVigil(Telemetry telemetry, int qos, double readingsPerSecond, Tap scores)
-            throws InterruptedException {
+            throws Exception {
         long base = InProcessVigil.readingsWindowed();
-        long started = publishPaced(telemetry, qos, readingsPerSecond);
+        long started = publishPaced(telemetry, qos, readingsPerSecond).startedNanos();
         awaitVigil(base + telemetry.readings, scores);
         return started;
     }
@@ -130,32 +127,12 @@ final class Throughput {
 
     /**
      * Publishes every message at {@code readingsPerSecond} (as fast as the broker takes them when
-     * 0) and waits for the broker's acknowledgements; returns the start.
+     * 0) from a publisher process of its own and waits for the broker's acknowledgements.
      */
-    long publishPaced(Telemetry telemetry, int qos, double readingsPerSecond)
-            throws InterruptedException {
-        try (WindowedPublisher publisher =
-                new WindowedPublisher(
-                        MqttConnectionConfig.builder(url).build(),
-                        "bench-publisher",
-                        "telemetry")) {
-            long started = System.nanoTime();
-            double nanosPerMessage =
-                    readingsPerSecond > 0
-                            ? 1e9 * telemetry.readings / telemetry.messages() / readingsPerSecond
-                            : 0;
-            for (int i = 0; i < telemetry.messages(); i++) {
-                if (nanosPerMessage > 0) {
-                    long wait = started + (long) (i * nanosPerMessage) - System.nanoTime();
-                    if (wait > 0) {
-                        LockSupport.parkNanos(wait);
-                    }
-                }
-                publisher.publish(telemetry.topics[i], telemetry.payloads[i], qos, false);
-            }
-            publisher.awaitAcknowledged();
-            return started;
-        }
+    Publisher.Publishing publishPaced(Telemetry telemetry, int qos, double readingsPerSecond)
+            throws Exception {
+        return Publisher.run(
+                url, qos, readingsPerSecond, telemetry, workDir.resolve("publisher.log"));
     }
 
     private static int perMessage(Telemetry telemetry) {

@@ -1,14 +1,15 @@
 package io.vigil.pipelines.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.vigil.models.ModelCard;
 import io.vigil.pipelines.OutboundMessage;
 import io.vigil.pipelines.PipelineMetrics;
 import io.vigil.pipelines.spec.PipelineSpec;
 import io.vigil.pipelines.spec.PipelineSpec.Detect;
 import io.vigil.pipelines.spec.PipelineSpec.Stream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -49,7 +50,8 @@ public final class ResultEmitter
     private final List<String> channels;
     private final int topChannels;
 
-    private transient ObjectMapper json;
+    private transient JsonFactory json;
+    private transient ByteArrayBuilder buffer;
     private transient ValueState<PotCalibration> calibration;
     private transient ValueState<AlarmState> alarm;
     private transient ValueState<AssetHealth> health;
@@ -74,7 +76,8 @@ public final class ResultEmitter
 
     @Override
     public void open(OpenContext openContext) {
-        json = new ObjectMapper();
+        json = new JsonFactory();
+        buffer = new ByteArrayBuilder(512);
         calibration = state("calibration", PotCalibration.class);
         alarm = state("alarm", AlarmState.class);
         health = state("health", AssetHealth.class);
@@ -124,18 +127,22 @@ public final class ResultEmitter
                 if (transition == AlarmState.Transition.RAISED) {
                     alarms.inc();
                 }
-                ObjectNode event = message(output.events(), detect.event(), window, threshold);
-                event.put("state", state);
-                if (output.events().has("episode")) {
-                    event.putObject("episode")
-                            .put("start", iso(alarmState.episodeStart()))
-                            .put(
-                                    "peakScore",
-                                    detect.lowIsBad()
-                                            ? -alarmState.peakScore()
-                                            : alarmState.peakScore())
-                            .put("windowsOver", alarmState.windowsOver());
-                }
+                AlarmState episode = alarmState;
+                Fields event =
+                        g -> {
+                            g.writeStringField("state", state);
+                            if (output.events().has("episode")) {
+                                g.writeObjectFieldStart("episode");
+                                g.writeStringField("start", iso(episode.episodeStart()));
+                                g.writeNumberField(
+                                        "peakScore",
+                                        detect.lowIsBad()
+                                                ? -episode.peakScore()
+                                                : episode.peakScore());
+                                g.writeNumberField("windowsOver", episode.windowsOver());
+                                g.writeEndObject();
+                            }
+                        };
                 if (transition == AlarmState.Transition.RAISED) {
                     alarmState.announced =
                             send(
@@ -144,11 +151,20 @@ public final class ResultEmitter
                                     detect.event(),
                                     state,
                                     window,
+                                    threshold,
                                     event,
                                     out);
                 } else if (alarmState.announced) {
                     // A clear always follows its published raise, whatever the rate limit says.
-                    send(output.events(), null, detect.event(), state, window, event, out);
+                    send(
+                            output.events(),
+                            null,
+                            detect.event(),
+                            state,
+                            window,
+                            threshold,
+                            event,
+                            out);
                     alarmState.announced = false;
                 } else {
                     rateLimited.inc();
@@ -169,24 +185,36 @@ public final class ResultEmitter
                 && (stats.lastReportEnd == Long.MIN_VALUE
                         || window.end() - stats.lastReportEnd
                                 >= output.health().interval().toMillis())) {
-            ObjectNode message = message(output.health(), "health", window, threshold);
-            message.put("status", status(threshold, alarmState));
-            if (output.health().has("stats")) {
-                message.putObject("stats")
-                        .put("windows", stats.windows)
-                        .put("windowsOver", stats.anomalousWindows)
-                        .put("maxScore", stats.maxScore);
-            }
-            if (send(output.health(), healthLimit, "health", "", window, message, out)) {
+            String status = status(threshold, alarmState);
+            AssetHealth reported = stats;
+            Fields health =
+                    g -> {
+                        g.writeStringField("status", status);
+                        if (output.health().has("stats")) {
+                            g.writeObjectFieldStart("stats");
+                            g.writeNumberField("windows", reported.windows);
+                            g.writeNumberField("windowsOver", reported.anomalousWindows);
+                            g.writeNumberField("maxScore", reported.maxScore);
+                            g.writeEndObject();
+                        }
+                    };
+            if (send(output.health(), healthLimit, "health", "", window, threshold, health, out)) {
                 stats.reset(window.end());
             }
         }
         health.update(stats);
 
         if (output.scores().enabled()) {
-            ObjectNode message = message(output.scores(), "score", window, threshold);
-            message.put("alarm", alarmState.active());
-            send(output.scores(), scoreLimit, "score", "", window, message, out);
+            boolean alarmActive = alarmState.active();
+            send(
+                    output.scores(),
+                    scoreLimit,
+                    "score",
+                    "",
+                    window,
+                    threshold,
+                    g -> g.writeBooleanField("alarm", alarmActive),
+                    out);
         }
     }
 
@@ -215,49 +243,66 @@ public final class ResultEmitter
         return alarmState.active() ? detect.event() : "ok";
     }
 
-    private ObjectNode message(Stream stream, String type, ScoredWindow window, double threshold) {
-        ObjectNode message = json.createObjectNode();
-        message.put("schema", SCHEMA);
-        message.put("type", type);
-        message.put("pipeline", pipeline);
-        message.put("asset", window.asset());
-        message.put("time", iso(window.end()));
+    /** The fields every message of {@code stream} starts with, as its {@code fields} choose. */
+    private void writeCommon(
+            JsonGenerator g, Stream stream, String type, ScoredWindow window, double threshold)
+            throws IOException {
+        g.writeStringField("schema", SCHEMA);
+        g.writeStringField("type", type);
+        g.writeStringField("pipeline", pipeline);
+        g.writeStringField("asset", window.asset());
+        g.writeStringField("time", iso(window.end()));
         if (stream.has("window")) {
-            message.put("windowStart", iso(window.start()));
-            message.put("windowEnd", iso(window.end()));
+            g.writeStringField("windowStart", iso(window.start()));
+            g.writeStringField("windowEnd", iso(window.end()));
         }
         if (stream.has("score")) {
-            message.put("score", window.score());
+            g.writeNumberField("score", window.score());
         }
         if (stream.has("threshold")) {
             if (Double.isNaN(threshold)) {
-                message.putNull("threshold");
+                g.writeNullField("threshold");
             } else {
-                message.put("threshold", threshold);
+                g.writeNumberField("threshold", threshold);
             }
         }
         if (stream.has("channels") && !detect.lowIsBad()) {
-            ArrayNode blamed = message.putArray("channels");
+            g.writeArrayFieldStart("channels");
             for (int c : worstChannels(window.channelErrors())) {
-                blamed.addObject()
-                        .put("name", channels.get(c))
-                        .put("error", window.channelErrors()[c]);
+                g.writeStartObject();
+                g.writeStringField("name", channels.get(c));
+                g.writeNumberField("error", window.channelErrors()[c]);
+                g.writeEndObject();
             }
+            g.writeEndArray();
         }
         if (stream.has("model")) {
-            message.putObject("model").put("name", modelName).put("version", modelVersion);
+            g.writeObjectFieldStart("model");
+            g.writeStringField("name", modelName);
+            g.writeStringField("version", modelVersion);
+            g.writeEndObject();
         }
-        return message;
     }
 
-    /** Publishes {@code message} unless the stream is off or its rate limit holds it back. */
+    /** The fields a kind of message adds after the common ones. */
+    @FunctionalInterface
+    private interface Fields {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /**
+     * Writes and publishes a message unless the stream is off or its rate limit holds it back: the
+     * common fields, then {@code fields}, then the event id. The JSON is written straight to bytes,
+     * one message per window on the hot path, without building a tree first.
+     */
     private boolean send(
             Stream stream,
             ValueState<RateLimiter> limit,
             String type,
             String state,
             ScoredWindow window,
-            ObjectNode message,
+            double threshold,
+            Fields fields,
             Collector<OutboundMessage> out)
             throws Exception {
         if (!stream.enabled()) {
@@ -279,8 +324,15 @@ public final class ResultEmitter
                 return false;
             }
         }
-        if (stream.has("id")) {
-            message.put("id", eventId(type + '/' + state, window));
+        buffer.reset();
+        try (JsonGenerator g = json.createGenerator(buffer)) {
+            g.writeStartObject();
+            writeCommon(g, stream, type, window, threshold);
+            fields.write(g);
+            if (stream.has("id")) {
+                g.writeStringField("id", eventId(type + '/' + state, window));
+            }
+            g.writeEndObject();
         }
         String topic =
                 stream.topic()
@@ -291,7 +343,7 @@ public final class ResultEmitter
                 new OutboundMessage(
                         OutboundMessage.Destination.UPSTREAM,
                         topic,
-                        json.writeValueAsBytes(message),
+                        buffer.toByteArray(),
                         stream.qos(),
                         stream.retain(),
                         window.closedAtMicros()));
