@@ -221,7 +221,7 @@ public final class EndToEnd implements Callable<Integer> {
     }
 
     private void footprint(Mosquitto broker, Results results) throws Exception {
-        Footprint.Figures f = new Footprint(out, broker.url()).measure(5, quick ? 20 : 60);
+        Footprint.Figures f = new Footprint(out, broker.url()).measure(5, quick ? 10 : 60);
         System.out.printf(
                 Locale.ROOT,
                 "footprint: vigil run -Xmx256m, demo pipeline, %d pumps: RSS %.0f MB, heap used %.0f of %.0f MB; first result %.1f s after launch (first start), %.1f s (restart)%n",

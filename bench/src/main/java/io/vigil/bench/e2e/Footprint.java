@@ -77,7 +77,9 @@ final class Footprint {
                 // The demo pipeline's results only: the other sections left retained health
                 // messages under results/bench/, which would arrive at once on subscribing.
                 Tap out = new Tap(url, "footprint-out", "results/pump-anomaly/#", 1)) {
-            // First start: no session yet, so the first window fills in real time.
+            // First start, as on a fresh install: no session yet, so the first window fills in
+            // real time, and no class-data archive yet (./vigil records it when this run stops).
+            Files.deleteIfExists(Path.of("gateway/target/vigil.jsa"));
             double first;
             long before = out.messages();
             out.mark(before);
@@ -87,6 +89,10 @@ final class Footprint {
                 first = awaitResult(out, before, launched, gateway);
             } finally {
                 stop(gateway);
+            }
+            if (!Files.isRegularFile(Path.of("gateway/target/vigil.jsa"))) {
+                throw new IllegalStateException(
+                        "./vigil run recorded no class-data archive when it stopped");
             }
             // Ten seconds away; the broker queues the readings for the persistent session.
             Thread.sleep(10_000);

@@ -28,13 +28,15 @@ final class Latency {
                 Tap scores = new Tap(url, "bench-latency-scores", InProcessVigil.SCORES, 1)) {
             // The warm-up runs at the same pace: the histogram keeps the last 10 000 results, and
             // any from a full-speed burst would count against the paced run.
-            publisher.feedVigil(warmup, 1, readingsPerSecond, scores);
+            publisher.feedVigil(warmup, 1, readingsPerSecond, scores, false);
             // Fed by hand: the rate achieved is timed over the publishing alone.
             long base = InProcessVigil.readingsWindowed();
             long resultsBefore = scores.messages();
             double achieved =
                     measured.readings
-                            / publisher.publishPaced(measured, 1, readingsPerSecond).seconds();
+                            / publisher
+                                    .publishPaced(measured, 1, readingsPerSecond, true)
+                                    .seconds();
             Throughput.awaitVigil(base + measured.readings, scores);
             double[] q = ProgressReporter.latencyMillis(0.5, 0.99, 1.0);
             return new Figures(achieved, q[0], q[1], q[2], scores.messages() - resultsBefore);

@@ -15,8 +15,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The sensors: publishes telemetry from a JVM of its own, as a plant's devices would, so that its
  * allocation and garbage collection pauses do not land in the system under test, which shares the
- * harness's JVM. Each publishing is one short-lived process; it first publishes a throwaway round
- * to a topic nobody reads, so its JIT is warm when the measured messages go out.
+ * harness's JVM. Each publishing is one short-lived process; a timed one first publishes a
+ * throwaway round to a topic nobody reads, so its JIT is warm when the measured messages go out.
  *
  * <p>Protocol on stdout: {@code publishing} just before the first measured message, {@code done
  * <seconds>} when the broker has acknowledged the last one.
@@ -30,19 +30,20 @@ final class Publisher {
 
     /**
      * Arguments: broker url, QoS, readings per second (0: as fast as the broker takes them),
-     * recipe.
+     * whether to warm up first, the telemetry's recipe.
      */
     public static void main(String[] args) throws Exception {
         String url = args[0];
         int qos = Integer.parseInt(args[1]);
         double readingsPerSecond = Double.parseDouble(args[2]);
-        Telemetry telemetry = Telemetry.fromRecipe(List.of(args).subList(3, args.length));
+        boolean warmUp = Boolean.parseBoolean(args[3]);
+        Telemetry telemetry = Telemetry.fromRecipe(List.of(args).subList(4, args.length));
         try (WindowedPublisher publisher =
                 new WindowedPublisher(
                         MqttConnectionConfig.builder(url).build(),
                         "bench-publisher-" + ProcessHandle.current().pid(),
                         "telemetry")) {
-            for (int i = 0; i < WARM_UP_MESSAGES; i++) {
+            for (int i = 0; warmUp && i < WARM_UP_MESSAGES; i++) {
                 publisher.publish(
                         WARM_UP_TOPIC, telemetry.payloads[i % telemetry.messages()], qos, false);
             }
@@ -73,10 +74,15 @@ final class Publisher {
 
     /**
      * Runs a publisher process for {@code telemetry} and waits until the broker acknowledged all of
-     * it; its log goes to {@code log}.
+     * it; {@code warmUp}: publish a throwaway round first. Its log goes to {@code log}.
      */
     static Publishing run(
-            String url, int qos, double readingsPerSecond, Telemetry telemetry, Path log)
+            String url,
+            int qos,
+            double readingsPerSecond,
+            boolean warmUp,
+            Telemetry telemetry,
+            Path log)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -90,6 +96,7 @@ final class Publisher {
         command.add(url);
         command.add(String.valueOf(qos));
         command.add(String.format(Locale.ROOT, "%.3f", readingsPerSecond));
+        command.add(String.valueOf(warmUp));
         command.addAll(telemetry.recipe);
         Process process =
                 new ProcessBuilder(command)

@@ -38,9 +38,9 @@ final class Scaling {
         Throughput publisher = new Throughput(workDir, url);
         try (InProcessVigil vigil = InProcessVigil.start(workDir, url, 1, hop);
                 Tap scores = new Tap(url, "bench-scaling-scores", InProcessVigil.SCORES, 1)) {
-            publisher.feedVigil(warmup, 1, 0, scores);
+            publisher.feedVigil(warmup, 1, 0, scores, false);
             long scoredBefore = InProcessVigil.windowsScored();
-            long started = publisher.feedVigil(measured, 1, 0, scores);
+            long started = publisher.feedVigil(measured, 1, 0, scores, true);
             double seconds = (scores.lastNanos() - started) / 1e9;
             long windows = InProcessVigil.windowsScored() - scoredBefore;
             double state = (heapAfterGc() - heapBefore) / 1048576.0;

@@ -47,8 +47,8 @@ final class Throughput {
     Run vigil(int qos, Telemetry warmup, Telemetry measured) throws Exception {
         try (InProcessVigil vigil = InProcessVigil.start(workDir, url, qos, "1s");
                 Tap scores = new Tap(url, "bench-scores", InProcessVigil.SCORES, qos)) {
-            feedVigil(warmup, qos, 0, scores);
-            long started = feedVigil(measured, qos, 0, scores);
+            feedVigil(warmup, qos, 0, scores, false);
+            long started = feedVigil(measured, qos, 0, scores, true);
             return new Run(
                     "vigil",
                     qos,
@@ -61,10 +61,10 @@ final class Throughput {
 
     private Run measureTap(String system, Tap tap, int qos, Telemetry warmup, Telemetry measured)
             throws Exception {
-        publishPaced(warmup, qos, 0);
+        publishPaced(warmup, qos, 0, false);
         expect(tap.awaitCount(warmup.messages(), QUIET_MILLIS), system, "warm-up");
         long base = tap.messages();
-        long started = publishPaced(measured, qos, 0).startedNanos();
+        long started = publishPaced(measured, qos, 0, true).startedNanos();
         expect(tap.awaitCount(base + measured.messages(), QUIET_MILLIS), system, "run");
         return new Run(
                 system,
@@ -80,10 +80,11 @@ final class Throughput {
      * as fast as the broker takes it) and waits until Vigil has windowed all of it and published
      * every score; returns when publishing started.
      */
-    long feedVigil(Telemetry telemetry, int qos, double readingsPerSecond, Tap scores)
+    long feedVigil(
+            Telemetry telemetry, int qos, double readingsPerSecond, Tap scores, boolean timed)
             throws Exception {
         long base = InProcessVigil.readingsWindowed();
-        long started = publishPaced(telemetry, qos, readingsPerSecond).startedNanos();
+        long started = publishPaced(telemetry, qos, readingsPerSecond, timed).startedNanos();
         awaitVigil(base + telemetry.readings, scores);
         return started;
     }
@@ -127,12 +128,14 @@ final class Throughput {
 
     /**
      * Publishes every message at {@code readingsPerSecond} (as fast as the broker takes them when
-     * 0) from a publisher process of its own and waits for the broker's acknowledgements.
+     * 0) from a publisher process of its own and waits for the broker's acknowledgements. A {@code
+     * timed} publishing starts with a warm JIT (see {@link Publisher}).
      */
-    Publisher.Publishing publishPaced(Telemetry telemetry, int qos, double readingsPerSecond)
+    Publisher.Publishing publishPaced(
+            Telemetry telemetry, int qos, double readingsPerSecond, boolean timed)
             throws Exception {
         return Publisher.run(
-                url, qos, readingsPerSecond, telemetry, workDir.resolve("publisher.log"));
+                url, qos, readingsPerSecond, timed, telemetry, workDir.resolve("publisher.log"));
     }
 
     private static int perMessage(Telemetry telemetry) {

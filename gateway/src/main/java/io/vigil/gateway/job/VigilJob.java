@@ -58,7 +58,8 @@ public final class VigilJob {
         env.getConfig().enableObjectReuse();
         // Event time moves on every 10 ms instead of Flink's 200: a window closes, and its result
         // leaves, at most 10 ms after the reading that ends it, and fewer windows close at once
-        // (bench: result latency p50 3.9 -> 2.7 ms at half load; a watermark costs next to nothing).
+        // (bench: result latency p50 3.9 -> 2.7 ms at half load; a watermark costs next to
+        // nothing).
         env.getConfig().setAutoWatermarkInterval(WATERMARK_INTERVAL_MILLIS);
         Set<String> topics = new LinkedHashSet<>();
         pipelines.forEach(p -> topics.addAll(p.source().filters()));
