@@ -1,0 +1,123 @@
+"""Exploration, not a shipped model: cross-validated comparison of RUL recipes for
+cmapss-transformer (see cmapss-exploration.md). Reads only the C-MAPSS *training* files, so no
+choice made with it can have seen a test label. 5 folds over engines of FD001 + FD003 together;
+each fold's held-out engines are cut at 20 random points (the test protocol: the last window before
+the cut, RUL capped at 125); the figure is the RMSE of the last epoch (fixed epoch count, no early
+stopping on the fold), averaged over folds.
+
+    /usr/bin/python3 models/training/cmapss_sweep.py PLAN.json --data ../shared/data/cmapss
+
+PLAN.json: {"name": "plan1", "epochs": 20, "configs": [["base", {}], ["win50", {"window": 50,
+"patch": 5}], ...]}; keys override BASE below. One CPU thread; about 10 minutes per config here.
+"""
+import argparse, json, math, os, sys, time
+import numpy as np, torch
+from torch import nn
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "models", "training"))
+from onnx_export import EncoderLayer
+
+COLUMNS = ["setting1", "setting2", "setting3"] + [f"s{i}" for i in range(1, 22)]
+CHANNELS = ["s2","s3","s4","s7","s8","s9","s11","s12","s13","s14","s15","s17","s20","s21"]
+CAP = 125.0
+
+def units(path):
+    t = np.loadtxt(path)
+    return [t[t[:, 0] == u][:, 2:][:, [COLUMNS.index(c) for c in CHANNELS]] for u in np.unique(t[:, 0])]
+
+class Model(nn.Module):
+    def __init__(s, window, patch, dim, heads, hidden, layers, dropout, level, smooth, slope):
+        super().__init__()
+        C = len(CHANNELS); s.window, s.patch, s.level, s.smooth, s.slope = window, patch, level, smooth, slope
+        s.embed = nn.Linear(patch * C, dim)
+        s.position = nn.Parameter(torch.randn(1, window // patch, dim) * 0.02)
+        s.encoder = nn.Sequential(*[EncoderLayer(dim, heads, hidden, dropout) for _ in range(layers)])
+        extra = 2 * C + (C if slope else 0)
+        s.head = nn.Sequential(nn.Linear(dim + extra, dim), nn.GELU(), nn.Dropout(dropout), nn.Linear(dim, 1))
+        t = torch.arange(window, dtype=torch.float32); t = t - t.mean()
+        s.register_buffer("t", (t / (t * t).sum()).reshape(1, window, 1))
+    def forward(s, w):
+        if s.smooth > 0:  # causal exponential smoothing of every channel, row by row
+            a = s.smooth; n = w.shape[1]
+            acc = w[:, 0]
+            rows = [acc]
+            for i in range(1, n):
+                acc = a * w[:, i] + (1 - a) * acc; rows.append(acc)
+            w = torch.stack(rows, 1)
+        p = w.reshape(-1, s.window // s.patch, s.patch * w.shape[2])
+        tok = s.encoder(s.embed(p) + s.position).mean(1)
+        recent = w[:, -s.level:].mean(1); change = recent - w[:, :s.level].mean(1)
+        feats = [tok, recent, change]
+        if s.slope: feats.append((w * s.t).sum(1) * s.window)
+        return s.head(torch.cat(feats, 1)) * CAP
+
+def windows(us, W):
+    xs, ys = [], []
+    for u in us:
+        if len(u) < W: continue
+        v = np.lib.stride_tricks.sliding_window_view(u, (W, u.shape[1]))[:, 0]
+        xs.append(v); ys.append(np.minimum(np.arange(len(u) - W, -1, -1), CAP))
+    return np.concatenate(xs).astype(np.float32), np.concatenate(ys).astype(np.float32)
+
+def cuts(us, W, rng, n=20):
+    xs, ys = [], []
+    for u in us:
+        for c in rng.integers(31, len(u) + 1, n):
+            seg = u[max(0, c - W):c]
+            if len(seg) < W: seg = np.concatenate([np.repeat(seg[:1], W - len(seg), 0), seg])
+            xs.append(seg); ys.append(min(len(u) - c, CAP))
+    return np.stack(xs).astype(np.float32), np.array(ys, np.float32)
+
+def run(cfg, fold, seed, dev, data):
+    torch.manual_seed(seed); rng = np.random.default_rng(1000 + fold)
+    all_units = [units(os.path.join(data, f"train_{s}.txt")) for s in ("FD001", "FD003")]
+    tr, va = [], []
+    for us in all_units:
+        order = np.random.default_rng(0).permutation(len(us))
+        for i, ui in enumerate(order):
+            (va if i % 5 == fold else tr).append(us[ui])
+    rows = np.concatenate(tr); mean, std = rows.mean(0), rows.std(0)
+    tr = [(u - mean) / std for u in tr]; va = [(u - mean) / std for u in va]
+    W = cfg["window"]
+    x, y = windows(tr, W); vx, vy = cuts(va, W, rng)
+    m = Model(W, cfg["patch"], cfg["dim"], 4, cfg["dim"] * 2, cfg["layers"], cfg["dropout"], cfg["level"], cfg["smooth"], cfg["slope"]).to(dev)
+    opt = torch.optim.AdamW(m.parameters(), lr=cfg["lr"], weight_decay=cfg["wd"])
+    B = 256; steps = math.ceil(len(x) / B)
+    sch = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg["lr"], total_steps=cfg["epochs"] * steps, pct_start=0.1)
+    X = torch.from_numpy(x).to(dev); Y = torch.from_numpy(y / CAP).to(dev)
+    VX = torch.from_numpy(vx).to(dev)
+    hist = []
+    for ep in range(cfg["epochs"]):
+        m.train(); perm = torch.randperm(len(X), device=dev)
+        for st in range(0, len(X), B):
+            idx = perm[st:st + B]; b = X[idx]
+            if cfg["noise"]: b = b + cfg["noise"] * torch.randn_like(b)
+            loss = ((m(b)[:, 0] / CAP - Y[idx]) ** 2).mean()
+            opt.zero_grad(); loss.backward(); opt.step(); sch.step()
+        if ep >= cfg["epochs"] - 5 or ep % 5 == 4:
+            m.eval()
+            with torch.no_grad(): p = m(VX)[:, 0].clamp(0, CAP).cpu().numpy()
+            hist.append(float(np.sqrt(np.mean((p - vy) ** 2))))
+    m.eval()
+    with torch.no_grad(): p = m(VX)[:, 0].clamp(0, CAP).cpu().numpy()
+    return p, vy, hist
+
+BASE = dict(window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, lr=1e-3, wd=1e-4, epochs=30, noise=0.0)
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("plan")
+    parser.add_argument("--data", required=True, help="C-MAPSS folder (only train_FD001/3.txt are read)")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    plan = json.load(open(args.plan))
+    epochs = plan.get("epochs")
+    for name, over in plan["configs"]:
+        cfg = {**BASE, **over}
+        if epochs and "epochs" not in over: cfg["epochs"] = epochs
+        t0 = time.time(); rm = []; hs = []
+        for fold in range(5):
+            p, vy, hist = run(cfg, fold, 1, "cpu", args.data)
+            rm.append(float(np.sqrt(np.mean((p - vy) ** 2)))); hs.append(hist)
+        line = f"{name:28s} cv {np.mean(rm):.3f} folds {' '.join(f'{r:.2f}' for r in rm)}  ({time.time()-t0:.0f} s)"
+        print(line, flush=True)
+        with open(plan["name"] + ".log", "a") as f:
+            f.write(line + "\n")
