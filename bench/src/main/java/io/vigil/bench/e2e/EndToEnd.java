@@ -178,24 +178,18 @@ public final class EndToEnd implements Callable<Integer> {
                     "  %s, median of %d rounds: Vigil / bare subscriber %.2f (rounds %s)%s%n",
                     label,
                     rounds,
-                    median(toBare),
+                    Median.of(toBare),
                     toBare.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList(),
                     toRelay.isEmpty()
                             ? ""
-                            : String.format(Locale.ROOT, ", / relay %.2f", median(toRelay)));
+                            : String.format(Locale.ROOT, ", / relay %.2f", Median.of(toRelay)));
         }
     }
 
     private static void putMedian(Results results, String key, List<Double> values) {
         if (!values.isEmpty()) {
-            results.put("throughput", key, median(values));
+            results.put("throughput", key, Median.of(values));
         }
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int m = sorted.size() / 2;
-        return sorted.size() % 2 == 1 ? sorted.get(m) : (sorted.get(m - 1) + sorted.get(m)) / 2;
     }
 
     private void latency(Mosquitto broker, Results results) throws Exception {

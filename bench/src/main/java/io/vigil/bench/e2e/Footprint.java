@@ -34,6 +34,9 @@ final class Footprint {
             long messagesOut,
             double seconds) {}
 
+    /** The class-data archive {@code ./vigil} records on a first run and maps on later ones. */
+    private static final Path CLASS_ARCHIVE = Path.of("gateway/target/vigil.jsa");
+
     private static final Pattern HEAP = Pattern.compile("total (\\d+)K, used (\\d+)K");
 
     private final Path workDir;
@@ -79,7 +82,7 @@ final class Footprint {
                 Tap out = new Tap(url, "footprint-out", "results/pump-anomaly/#", 1)) {
             // First start, as on a fresh install: no session yet, so the first window fills in
             // real time, and no class-data archive yet (./vigil records it when this run stops).
-            Files.deleteIfExists(Path.of("gateway/target/vigil.jsa"));
+            Files.deleteIfExists(CLASS_ARCHIVE);
             double first;
             long before = out.messages();
             out.mark(before);
@@ -90,7 +93,7 @@ final class Footprint {
             } finally {
                 stop(gateway);
             }
-            if (!Files.isRegularFile(Path.of("gateway/target/vigil.jsa"))) {
+            if (!Files.isRegularFile(CLASS_ARCHIVE)) {
                 throw new IllegalStateException(
                         "./vigil run recorded no class-data archive when it stopped");
             }

@@ -6,7 +6,6 @@ import io.vigil.models.OnnxModel;
 import io.vigil.pipelines.ModelInput;
 import io.vigil.pipelines.internal.BatchScoringOperator;
 import io.vigil.pipelines.internal.ScoredWindow;
-import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -61,14 +60,7 @@ final class Inference {
             bare[r] = bareLoop(batch, count);
             operator[r] = operator(batch, count);
         }
-        return new Figures(card.name(), batch, median(operator), median(bare));
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return new Figures(card.name(), batch, Median.of(operator), Median.of(bare));
     }
 
     /** The ONNX Runtime session alone, windows normalized beforehand. */

@@ -123,8 +123,9 @@ public final class ResultEmitter
                             detect.cooldown().toMillis());
             over = sign * window.score() > sign * threshold;
             if (transition != AlarmState.Transition.NONE) {
-                String state = transition == AlarmState.Transition.RAISED ? "raised" : "cleared";
-                if (transition == AlarmState.Transition.RAISED) {
+                boolean raised = transition == AlarmState.Transition.RAISED;
+                String state = raised ? "raised" : "cleared";
+                if (raised) {
                     alarms.inc();
                 }
                 AlarmState episode = alarmState;
@@ -143,29 +144,19 @@ public final class ResultEmitter
                                 g.writeEndObject();
                             }
                         };
-                if (transition == AlarmState.Transition.RAISED) {
-                    alarmState.announced =
+                if (raised || alarmState.announced) {
+                    // A clear always follows its published raise, whatever the rate limit says.
+                    boolean sent =
                             send(
                                     output.events(),
-                                    eventLimit,
+                                    raised ? eventLimit : null,
                                     detect.event(),
                                     state,
                                     window,
                                     threshold,
                                     event,
                                     out);
-                } else if (alarmState.announced) {
-                    // A clear always follows its published raise, whatever the rate limit says.
-                    send(
-                            output.events(),
-                            null,
-                            detect.event(),
-                            state,
-                            window,
-                            threshold,
-                            event,
-                            out);
-                    alarmState.announced = false;
+                    alarmState.announced = raised && sent;
                 } else {
                     rateLimited.inc();
                 }
