@@ -103,24 +103,33 @@ final class Resampler {
     /**
      * Writes each channel's last {@code rows} samples in time order, for count windows; channels
      * are not aligned in time, row {@code r} of each is its {@code r}-th of the last {@code rows}.
+     * A channel with fewer than {@code rows} but at least {@code minRows} samples fills the rows
+     * before its first sample with that sample's value: the window of an asset whose history is
+     * still short, as models trained on front-padded histories expect.
      *
-     * @return {@code rows}, or -1 when a channel holds fewer than {@code rows} samples
+     * @return the fewest samples of its own any channel put in the window (at most {@code rows}),
+     *     or -1 when a channel holds fewer than {@code minRows}
      */
-    static int lastN(AssetSamples samples, int rows, float[] out) {
+    static int lastN(AssetSamples samples, int rows, int minRows, float[] out) {
         int channels = samples.channels();
         checkShape(rows, channels, out);
+        int covered = rows;
         for (int c = 0; c < channels; c++) {
-            if (samples.count(c) < rows) {
+            int count = samples.count(c);
+            if (count < Math.max(1, minRows)) {
                 return -1;
             }
+            covered = Math.min(covered, count);
         }
         for (int c = 0; c < channels; c++) {
-            int first = samples.count(c) - rows;
+            int own = Math.min(rows, samples.count(c));
+            int first = samples.count(c) - own;
+            int padding = rows - own;
             for (int r = 0; r < rows; r++) {
-                out[r * channels + c] = samples.value(c, first + r);
+                out[r * channels + c] = samples.value(c, first + Math.max(0, r - padding));
             }
         }
-        return rows;
+        return covered;
     }
 
     /** LAST or MEAN of each cell of channel {@code c}, NaN where the cell holds no sample. */

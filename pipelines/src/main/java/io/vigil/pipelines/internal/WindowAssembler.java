@@ -29,7 +29,8 @@ import org.apache.flink.util.OutputTag;
  *       (plus the allowed lateness). The first window of an asset is the first that ends after its
  *       first reading; an asset that falls silent stops scheduling windows until it speaks again.
  *   <li><b>count</b>: the last {@code rows} samples of each channel, every {@code every} readings,
- *       as they arrive.
+ *       as they arrive. With {@code min-coverage} below 1, an asset's first windows come before it
+ *       has {@code rows} readings, their first rows repeating its first reading.
  *   <li><b>session</b>: a burst of readings, closed by a gap of silence (or its maximum length) and
  *       resampled evenly onto the model's rows.
  * </ul>
@@ -203,14 +204,14 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
         if (!due) {
             return;
         }
-        int covered = Resampler.lastN(samples, rows, base);
+        int covered = Resampler.lastN(samples, rows, minCoveredRows, base);
         if (covered < 0) {
-            // Not yet rows samples of every channel: no window, and nothing to count as skipped.
+            // Too short a history yet: no window, and nothing to count as skipped.
             return;
         }
         long start = Long.MAX_VALUE;
         for (int c = 0; c < inputs; c++) {
-            start = Math.min(start, samples.time(c, samples.count(c) - rows));
+            start = Math.min(start, samples.time(c, Math.max(0, samples.count(c) - rows)));
         }
         long end = samples.newest() + 1;
         // A count window closes with the reading that completes it.

@@ -240,10 +240,12 @@ public final class PipelineOptions {
                                 "Sliding, tumbling: shift each asset's windows by a fixed phase within the hop (from its id), so that many assets' windows close spread over the hop instead of all at once."));
         o.add(
                 key("window.min-coverage", NUMBER)
-                        .defaultValue("0.9")
                         .range(0, 1)
                         .doc(
-                                "Share of rows in which every channel had a reading of its own; emptier windows are skipped and counted."));
+                                "Share of rows in which every channel had a reading of its own; emptier windows are skipped and counted."
+                                        + " Defaults to 0.9, and to 1 for count windows: below 1, an asset's first count windows come"
+                                        + " before it has a full window of readings, the missing first rows repeating its first reading"
+                                        + " (for models trained on such front-padded histories)."));
 
         o.add(key("model", BLOCK).mandatory().doc("The model that scores each window."));
         o.add(

@@ -668,7 +668,7 @@ public final class PipelineParser {
                 resampling,
                 missing,
                 maxGap,
-                minCoverage == null ? 0 : minCoverage,
+                minCoverage != null ? minCoverage : type == WindowType.COUNT ? 1 : 0.9,
                 stagger != null && stagger);
     }
 

@@ -229,10 +229,22 @@ class ResamplerTest {
         channel(samples, 0, 10, 1, 20, 2, 30, 3);
         channel(samples, 1, 25, 20, 15, 10);
         float[] out = new float[6];
-        assertThat(Resampler.lastN(samples, 2, out)).isEqualTo(2);
+        assertThat(Resampler.lastN(samples, 2, 2, out)).isEqualTo(2);
         assertThat(Arrays.copyOf(out, 4)).containsExactly(2, 10, 3, 20);
         // Channel 1 holds only two samples.
-        assertThat(Resampler.lastN(samples, 3, out)).isEqualTo(-1);
+        assertThat(Resampler.lastN(samples, 3, 3, out)).isEqualTo(-1);
+    }
+
+    @Test
+    void lastNPadsAShortHistoryWithEachChannelsFirstSample() {
+        AssetSamples samples = new AssetSamples(2);
+        channel(samples, 0, 10, 1, 20, 2, 30, 3);
+        channel(samples, 1, 25, 20, 35, 30);
+        float[] out = new float[8];
+        // Four rows wanted, two allowed to be padding: channel 0 pads one row, channel 1 two.
+        assertThat(Resampler.lastN(samples, 4, 2, out)).isEqualTo(2);
+        assertThat(out).containsExactly(1, 20, 1, 20, 2, 20, 3, 30);
+        assertThat(Resampler.lastN(samples, 4, 3, out)).isEqualTo(-1);
     }
 
     @Test

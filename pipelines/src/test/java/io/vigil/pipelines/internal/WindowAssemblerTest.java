@@ -335,6 +335,31 @@ class WindowAssemblerTest {
     }
 
     @Test
+    void countWindowsBelowFullCoverageStartEarlyRepeatingTheFirstReading() throws Exception {
+        harness = harness(TestPipelines.window("type: count\n  every: 1\n  min-coverage: 0.75"));
+        for (long ts = 100; ts <= 900; ts += 100) {
+            reading("p1", ts);
+        }
+        // 6 of the 8 rows must be readings: the first window comes with the sixth reading.
+        assertThat(harness.extractOutputValues())
+                .extracting(ModelInput::end)
+                .containsExactly(601L, 701L, 801L, 901L);
+        ModelInput first = harness.extractOutputValues().get(0);
+        assertThat(first.start()).isEqualTo(100);
+        assertThat(first.coveredRows()).isEqualTo(6);
+        assertThat(first.data()).containsExactly(rows(100, 100, 100, 200, 300, 400, 500, 600));
+        assertThat(harness.extractOutputValues().get(3).data())
+                .containsExactly(rows(200, 300, 400, 500, 600, 700, 800, 900));
+    }
+
+    @Test
+    void countWindowsWaitForAFullWindowByDefault() {
+        assertThat(TestPipelines.window("type: count").window().minCoverage()).isEqualTo(1);
+        assertThat(TestPipelines.window("type: tumbling\n  length: 800ms").window().minCoverage())
+                .isEqualTo(0.9);
+    }
+
+    @Test
     void sessionWindowsCloseAfterTheGapAndSpreadTheSessionOverTheRows() throws Exception {
         harness = harness(TestPipelines.window("type: session\n  gap: 1s"));
         // One reading every 200 ms from 0 to 1400: 8 readings, 1401 ms, 175.125 ms per row.
