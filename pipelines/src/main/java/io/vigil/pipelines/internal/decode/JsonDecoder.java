@@ -34,6 +34,7 @@ public final class JsonDecoder implements PayloadDecoder {
     private final Field value;
     private final Map<String, Integer> inputOfChannelId = new HashMap<>();
     private final boolean oneChannel;
+    private final FlatJsonRecords flat;
     // Non-numeric numbers are read so that NaN gets a precise reason rather than a parse error;
     // trailing content fails, so a second value in one payload is never dropped silently.
     private final JsonMapper json =
@@ -64,10 +65,44 @@ public final class JsonDecoder implements PayloadDecoder {
                         ? null
                         : JsonPointer.compile(source.channelPointer());
         this.value = new Field(source.valueField());
+        this.flat = flatRecords(source, inputs);
+    }
+
+    /** The streaming reader when every field this pipeline reads is a top-level one, else null. */
+    private FlatJsonRecords flatRecords(PipelineSpec.Source source, List<Channel> inputs) {
+        List<String> names = inputs.stream().map(Channel::field).toList();
+        boolean arrival = timestampFormat == TimestampFormat.ARRIVAL;
+        boolean topLevel =
+                names.stream().noneMatch(n -> n.startsWith("/"))
+                        && (arrival || !source.timestampField().startsWith("/"));
+        if (!topLevel
+                || oneChannel
+                || asset != null
+                || records != null
+                || timestampFormat == TimestampFormat.ISO_8601) {
+            return null;
+        }
+        return new FlatJsonRecords(
+                json.getFactory(),
+                arrival ? null : source.timestampField(),
+                timestampFormat,
+                names);
+    }
+
+    /** Whether this pipeline's flat records are read by the streaming reader. */
+    boolean streamsFlatRecords() {
+        return flat != null;
     }
 
     @Override
     public void decode(InboundMessage message, Readings out) {
+        if (flat != null) {
+            String assetId =
+                    TopicTemplates.matching(topics, message.topic()).asset(message.topic());
+            if (flat.decode(message.payload(), assetId, message.receivedAtMillis(), out)) {
+                return;
+            }
+        }
         JsonNode root;
         try {
             root = json.readTree(message.payload());

@@ -88,7 +88,8 @@ final class Timestamps {
         return millis(Double.parseDouble(text.trim()), format);
     }
 
-    private static long millis(double raw, TimestampFormat format) {
+    /** Epoch ms of a non-negative finite number of {@code format}'s epoch unit. */
+    static long millis(double raw, TimestampFormat format) {
         return switch (format) {
             case EPOCH_SECONDS -> Math.round(raw * 1_000.0);
             case EPOCH_MICROS -> (long) (raw / 1_000.0);

@@ -429,6 +429,65 @@ class JsonDecoderTest {
     // ---- helpers ----
 
     /** A decoder for a pipeline whose source block is {@code source} (unindented YAML). */
+    @Test
+    void theStreamingAndTreeReadersAgreeOnEveryPayload() {
+        // Plain top-level names take the streaming reader; the same fields written as pointers
+        // take the tree reader. Each payload must give both the same readings and reasons.
+        JsonDecoder streaming = decoder("topics: ['plant/{asset}/data']\nchannels: [a, b]");
+        JsonDecoder tree =
+                decoder(
+                        """
+                        topics: ['plant/{asset}/data']
+                        timestamp: {field: /ts}
+                        channels: [{name: a, field: /a}, {name: b, field: /b}]
+                        """);
+        String[] payloads = {
+            "{\"ts\": 1000, \"a\": 1.25, \"b\": -2}",
+            "{\"b\": 3e2, \"extra\": {\"x\": [1, 2]}, \"a\": true, \"ts\": 1000.7}",
+            "{\"ts\": 1000, \"a\": null, \"b\": 1, \"a\": 4}",
+            "[{\"ts\": 1, \"a\": 1, \"b\": 2}, {\"ts\": 2, \"a\": \"x\", \"b\": 2}]",
+            "[{\"ts\": 1, \"a\": 1, \"b\": 2}, 7, {\"ts\": 3, \"b\": 2}]",
+            "{\"ts\": -5, \"a\": 1, \"b\": 2}",
+            "{\"ts\": \"soon\", \"a\": 1, \"b\": 2}",
+            "{\"ts\": 1, \"a\": NaN, \"b\": 2}",
+            "{\"ts\": 1, \"a\": 1, \"b\": 2} {\"ts\": 2}",
+            "{\"ts\": 1, \"a\": 1, \"b\": 2",
+            "[]",
+            "42",
+        };
+        for (String payload : payloads) {
+            RecordedReadings fromStreaming = new RecordedReadings();
+            RecordedReadings fromTree = new RecordedReadings();
+            streaming.decode(message(payload), fromStreaming);
+            tree.decode(message(payload), fromTree);
+            assertThat(fromStreaming.readings).as(payload).isEqualTo(fromTree.readings);
+            // The tree decoder names its fields as written, with the pointer's slash.
+            assertThat(fromStreaming.rejects)
+                    .as(payload)
+                    .isEqualTo(fromTree.rejects.stream().map(r -> r.replace("'/", "'")).toList());
+        }
+        assertThat(streaming.streamsFlatRecords()).isTrue();
+        assertThat(tree.streamsFlatRecords()).isFalse();
+    }
+
+    @Test
+    void anArrayWithABadRecordPassesEachGoodReadingOnce() {
+        JsonDecoder decoder = decoder("topics: ['plant/{asset}/data']\nchannels: [a, b]");
+
+        decode(
+                decoder,
+                "plant/p1/data",
+                "[{\"ts\": 1, \"a\": 1, \"b\": 2}, {\"ts\": 2, \"a\": 1}]");
+
+        assertThat(out.readings).containsExactly(readingOf("p1", 1, 1f, 2f));
+        assertThat(out.rejects).containsExactly("record 1: missing field 'b'");
+    }
+
+    private static InboundMessage message(String payload) {
+        return new InboundMessage(
+                "plant/p1/data", payload.getBytes(StandardCharsets.UTF_8), ARRIVED);
+    }
+
     private static JsonDecoder decoder(String source) {
         String yaml =
                 "name: dec\nsource:\n"
