@@ -160,7 +160,9 @@ public final class Evaluation {
                             + missing.size()
                             + " unit(s), too short for the pipeline's window of "
                             + spec.window().rows()
-                            + " rows: "
+                            + " rows, of which window.min-coverage ("
+                            + spec.window().minCoverage()
+                            + ") must be the unit's own cycles: "
                             + missing);
         }
         return predictions;

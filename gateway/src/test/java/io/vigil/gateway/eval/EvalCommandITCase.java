@@ -127,6 +127,42 @@ class EvalCommandITCase {
         assertThat(lastLine()).isEqualTo("RMSE=3.61 SCORE=0.6");
     }
 
+    /**
+     * The tiny model's window is 8 rows; with min-coverage 0.75 a unit needs 6 cycles. Unit 2 (7
+     * cycles) is scored on a padded window, unit 3 (5 cycles) cannot be, and the evaluation says
+     * which unit and why rather than scoring fewer units than the RUL file lists.
+     */
+    @Test
+    void aUnitShorterThanMinCoverageAllowsIsNamed(@TempDir Path dir) throws Exception {
+        Path data = Files.createDirectories(dir.resolve("cmapss"));
+        StringBuilder test = new StringBuilder();
+        unit(test, 1, 10, 5.0, 1.0);
+        unit(test, 2, 7, 2.0, 0.0);
+        unit(test, 3, 5, 2.0, 0.0);
+        Files.writeString(data.resolve("test_FD001.txt"), test);
+        Files.writeString(data.resolve("RUL_FD001.txt"), "50\n25\n25\n");
+        Path pipeline = dir.resolve("rul.yaml");
+        Files.writeString(
+                pipeline,
+                """
+                name: rul-tiny
+                source:
+                  topics: ['fleet/{asset}/cycle']
+                  channels:
+                    - {name: a, field: s2}
+                    - {name: b, field: s3}
+                window: {type: count, every: 1, min-coverage: 0.75}
+                model: {name: tiny-rul}
+                """);
+
+        assertThat(eval(pipeline.toString(), "--data", data.toString())).isEqualTo(2);
+        assertThat(err.toString())
+                .contains(
+                        "No window for 1 unit(s), too short for the pipeline's window of 8 rows, of"
+                                + " which window.min-coverage (0.75) must be the unit's own cycles:"
+                                + " [FD001-unit-3 (5 cycles)]");
+    }
+
     @Test
     void aPipelineReadingAColumnTheDataLacksIsAClearError(@TempDir Path dir) throws Exception {
         Path data = Files.createDirectories(dir.resolve("cmapss"));

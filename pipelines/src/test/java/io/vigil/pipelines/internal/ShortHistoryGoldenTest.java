@@ -1,0 +1,92 @@
+package io.vigil.pipelines.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.vigil.models.WindowScorer;
+import io.vigil.pipelines.ModelInput;
+import io.vigil.pipelines.spec.PipelineParser;
+import io.vigil.pipelines.spec.PipelineSpec;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shipped RUL pipeline on an engine with a short history, against the tensors Python exported:
+ * FD001 test unit 1 has 31 cycles, fewer than the model's 50. Fed its cycles one by one, the
+ * pipeline's count window must pad them exactly as training did (the first cycle repeated in front)
+ * and the shipped model must then predict what Python predicted for that window.
+ */
+class ShortHistoryGoldenTest {
+
+    private static final Path PIPELINE = Path.of("../config/pipelines/cmapss-rul.yaml");
+    private static final Path GOLDEN = Path.of("../models/zoo/cmapss-transformer/golden.json");
+
+    @Test
+    void aShortHistoryIsPaddedAndScoredAsInTraining() throws Exception {
+        PipelineSpec spec = PipelineParser.parse(PIPELINE);
+        JsonNode golden = JsonMapper.builder().build().readTree(GOLDEN.toFile());
+        JsonNode where = golden.path("windows").get(0);
+        assertThat(where.path("subset").asText() + "/" + where.path("unit").asInt())
+                .isEqualTo("FD001/1");
+        int rows = spec.window().rows();
+        int channels = spec.source().inputs().size();
+        float[] padded = window(golden.path("raw_input").path("data"), 0, rows * channels);
+
+        // The golden window is 31 cycles after 19 copies of the first; feed only the 31.
+        int padding = rows - 31;
+        for (int r = 0; r < padding; r++) {
+            assertThat(row(padded, r, channels)).containsExactly(row(padded, padding, channels));
+        }
+        var harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new WindowAssembler(spec)),
+                        Reading::asset,
+                        Types.STRING);
+        harness.open();
+        for (int cycle = 0; cycle < 31; cycle++) {
+            long ts = cycle * 1000L;
+            harness.processElement(
+                    new Reading("engine-1", ts, row(padded, padding + cycle, channels)), ts);
+        }
+        List<ModelInput> windows = harness.extractOutputValues();
+        // Scored from the 30th cycle (min-coverage 0.6 of 50 rows): after cycles 30 and 31.
+        assertThat(windows).hasSize(2);
+        ModelInput last = windows.get(1);
+        assertThat(last.coveredRows()).isEqualTo(31);
+        assertThat(last.data()).containsExactly(padded);
+        harness.close();
+
+        double expected =
+                golden.path("variants")
+                        .path(spec.model().location().variant())
+                        .path("scores")
+                        .get(0)
+                        .asDouble();
+        try (WindowScorer scorer = WindowScorer.open(spec.model().location())) {
+            double[] scores = new double[1];
+            scorer.score(last.data(), 1, new float[scorer.card().channelCount()], scores);
+            double tolerance =
+                    golden.path("atol").asDouble() + golden.path("rtol").asDouble() * expected;
+            assertThat(scores[0]).isCloseTo(expected, within(tolerance));
+        }
+    }
+
+    private static float[] window(JsonNode data, int index, int size) {
+        float[] out = new float[size];
+        for (int i = 0; i < size; i++) {
+            out[i] = data.get(index * size + i).floatValue();
+        }
+        return out;
+    }
+
+    private static float[] row(float[] window, int r, int channels) {
+        return Arrays.copyOfRange(window, r * channels, (r + 1) * channels);
+    }
+}
