@@ -198,7 +198,11 @@ final class ExplainCommand implements Callable<Integer> {
 
     private static String fill(PipelineSpec.Window w) {
         if (w.type() == PipelineSpec.WindowType.COUNT) {
-            return "no resampling";
+            return w.minCoverage() < 1
+                    ? "no resampling; first window at "
+                            + (int) Math.max(1, Math.ceil(w.minCoverage() * w.rows()))
+                            + " readings, its missing rows repeating the first"
+                    : "no resampling";
         }
         return "resample "
                 + w.resampling().yaml()

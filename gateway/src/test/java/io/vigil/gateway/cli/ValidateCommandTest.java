@@ -89,4 +89,19 @@ class ValidateCommandTest {
                 .contains("uid pump-anomaly-detect-")
                 .contains("pump-anomaly: score pump-transformer");
     }
+
+    @Test
+    void explainSaysWhenACountWindowStartsOnAShortHistory() {
+        CommandLine cli = new CommandLine(new VigilCli());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        assertThat(cli.execute("explain", "../config/pipelines/cmapss-rul.yaml"))
+                .as(err::toString)
+                .isZero();
+        assertThat(out.toString())
+                .contains(
+                        "window      count: the last 50 readings, every 1 readings -> 50 rows x 14"
+                                + " columns; no resampling; first window at 30 readings, its"
+                                + " missing rows repeating the first");
+    }
 }
