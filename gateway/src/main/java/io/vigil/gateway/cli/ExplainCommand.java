@@ -200,7 +200,7 @@ final class ExplainCommand implements Callable<Integer> {
         if (w.type() == PipelineSpec.WindowType.COUNT) {
             return w.minCoverage() < 1
                     ? "no resampling; first window at "
-                            + (int) Math.max(1, Math.ceil(w.minCoverage() * w.rows()))
+                            + w.minCoveredRows()
                             + " readings, its missing rows repeating the first"
                     : "no resampling";
         }

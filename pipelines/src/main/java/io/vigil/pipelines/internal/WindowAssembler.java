@@ -80,7 +80,7 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
         this.rows = window.rows();
         List<Channel> in = spec.source().inputs();
         this.inputs = in.size();
-        this.minCoveredRows = (int) Math.ceil(window.minCoverage() * rows);
+        this.minCoveredRows = window.minCoveredRows();
         ModelCard card = spec.model().card();
         float[] mean = card.mean();
         this.maskValues = new float[inputs];
@@ -322,7 +322,7 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
             int covered,
             long closedAtMicros,
             Collector<ModelInput> out) {
-        if (covered < 0 || covered < minCoveredRows || covered == 0) {
+        if (covered < minCoveredRows) {
             skipped.inc();
             return;
         }

@@ -257,6 +257,15 @@ public record PipelineSpec(
         public boolean timed() {
             return type == WindowType.SLIDING || type == WindowType.TUMBLING;
         }
+
+        /**
+         * Rows that must hold the asset's own readings for a window to be scored ({@code
+         * minCoverage} of the rows, and never none); for count windows below full coverage, also
+         * the readings an asset needs before its first window.
+         */
+        public int minCoveredRows() {
+            return Math.max(1, (int) Math.ceil(minCoverage * rows));
+        }
     }
 
     /**
