@@ -101,8 +101,8 @@ final class FlatJsonRecords {
         float[] reading = new float[channels];
         int seen = 0;
         Arrays.fill(has, false);
+        // -1 until the event time is read: valid ones are never negative.
         long timestamp = timestampFormat == TimestampFormat.ARRIVAL ? receivedAtMillis : -1;
-        boolean timed = timestampFormat == TimestampFormat.ARRIVAL;
         String name;
         while ((name = parser.nextFieldName()) != null) {
             JsonToken token = parser.nextToken();
@@ -112,14 +112,10 @@ final class FlatJsonRecords {
                 continue;
             }
             if (slot == TIMESTAMP) {
-                if (!token.isNumeric()) {
-                    return false;
-                }
-                timestamp = millis(parser);
+                timestamp = token.isNumeric() ? Timestamps.millis(parser, timestampFormat) : -1;
                 if (timestamp < 0) {
                     return false;
                 }
-                timed = true;
                 continue;
             }
             double value;
@@ -141,7 +137,7 @@ final class FlatJsonRecords {
             }
             reading[slot] = (float) value;
         }
-        if (!timed || seen != channels) {
+        if (timestamp < 0 || seen != channels) {
             return false;
         }
         if (values.size() == timestamps.length) {
@@ -150,16 +146,5 @@ final class FlatJsonRecords {
         timestamps[values.size()] = timestamp;
         values.add(reading);
         return true;
-    }
-
-    /** Epoch ms of a numeric event time, as {@link Timestamps#millis} reads it; -1 if invalid. */
-    private long millis(JsonParser parser) throws IOException {
-        if (timestampFormat == TimestampFormat.EPOCH_MILLIS
-                && (parser.getNumberType() == JsonParser.NumberType.INT
-                        || parser.getNumberType() == JsonParser.NumberType.LONG)) {
-            return parser.getLongValue();
-        }
-        double raw = parser.getDoubleValue();
-        return Double.isFinite(raw) && raw >= 0 ? Timestamps.millis(raw, timestampFormat) : -1;
     }
 }

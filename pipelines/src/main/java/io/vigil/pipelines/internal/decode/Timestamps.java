@@ -1,7 +1,9 @@
 package io.vigil.pipelines.internal.decode;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.pipelines.spec.PipelineSpec.TimestampFormat;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -80,6 +82,20 @@ final class Timestamps {
         return millis(node.doubleValue(), format);
     }
 
+    /**
+     * Epoch ms of the epoch number the streaming {@code parser} is on, read as {@link
+     * #millis(JsonNode, TimestampFormat)} reads it; -1 where {@link #problem} would object.
+     */
+    static long millis(JsonParser parser, TimestampFormat format) throws IOException {
+        JsonParser.NumberType type = parser.getNumberType();
+        if (format == TimestampFormat.EPOCH_MILLIS
+                && (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG)) {
+            return parser.getLongValue();
+        }
+        double raw = parser.getDoubleValue();
+        return Double.isFinite(raw) && raw >= 0 ? millis(raw, format) : -1;
+    }
+
     /** Epoch ms of a text {@link #problem} accepted. */
     static long millis(String text, TimestampFormat format) {
         if (format == TimestampFormat.ISO_8601) {
@@ -88,8 +104,7 @@ final class Timestamps {
         return millis(Double.parseDouble(text.trim()), format);
     }
 
-    /** Epoch ms of a non-negative finite number of {@code format}'s epoch unit. */
-    static long millis(double raw, TimestampFormat format) {
+    private static long millis(double raw, TimestampFormat format) {
         return switch (format) {
             case EPOCH_SECONDS -> Math.round(raw * 1_000.0);
             case EPOCH_MICROS -> (long) (raw / 1_000.0);
