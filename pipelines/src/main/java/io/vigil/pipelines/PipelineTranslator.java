@@ -14,6 +14,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
@@ -69,7 +70,7 @@ public final class PipelineTranslator {
                         .uid(p + "-event-time");
 
         SingleOutputStreamOperator<ModelInput> windows =
-                timed.keyBy(Reading::asset)
+                byAsset(timed)
                         .process(new WindowAssembler(spec))
                         .name(p + ": " + spec.window().type().yaml() + " window")
                         .uid(p + "-window-" + windowStateVersion(spec));
@@ -99,6 +100,20 @@ public final class PipelineTranslator {
                                 readings.getSideOutput(ReadingDecoder.COMMANDS),
                                 windows.getSideOutput(WindowAssembler.LATE));
         return new PipelineStreams(results, plant, windows);
+    }
+
+    /**
+     * The readings keyed by asset. Where the decoders and the windows both run in one subtask, the
+     * stream is already partitioned by asset (there is only one partition), so the shuffle is left
+     * out: the windows then chain onto the source's thread, and no reading is serialized between
+     * them. Keyed state is the same either way, so a savepoint taken at parallelism 1 restores at a
+     * higher one, where the shuffle comes back.
+     */
+    private static KeyedStream<Reading, String> byAsset(DataStream<Reading> timed) {
+        if (timed.getParallelism() == 1 && timed.getExecutionEnvironment().getParallelism() == 1) {
+            return DataStreamUtils.reinterpretAsKeyedStream(timed, Reading::asset, Types.STRING);
+        }
+        return timed.keyBy(Reading::asset);
     }
 
     /** What the window state means: its channels and where its windows fall. */

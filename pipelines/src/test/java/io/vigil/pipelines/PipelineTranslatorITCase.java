@@ -12,9 +12,12 @@ import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The whole translated graph on a MiniCluster with a bounded input: decode, event time, windows,
@@ -33,8 +36,10 @@ class PipelineTranslatorITCase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Test
-    void scoresWindowsAndPublishesAnomaliesHealthAndDeadLetters() throws Exception {
+    /** At parallelism 1 the windows chain onto the decoders; at 2 the readings are shuffled. */
+    @ParameterizedTest(name = "parallelism {0}")
+    @ValueSource(ints = {1, 2})
+    void scoresWindowsAndPublishesAnomaliesHealthAndDeadLetters(int parallelism) throws Exception {
         PipelineSpec spec =
                 TestPipelines.tiny("output: {scores: {topic: 'scores/{pipeline}/{asset}'}}\n");
         List<InboundMessage> input = new ArrayList<>();
@@ -48,7 +53,7 @@ class PipelineTranslatorITCase {
         input.add(message("other/p1/data", "{\"ts\":1,\"a\":1,\"b\":1}"));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
+        env.setParallelism(parallelism);
         PipelineStreams streams =
                 PipelineTranslator.translate(
                         spec,
@@ -107,6 +112,32 @@ class PipelineTranslatorITCase {
         assertThat(deadLetters).hasSize(1);
         assertThat(deadLetters.get(0).path("reason").asText())
                 .isEqualTo("field 'a' must be a number, found the text 'x'");
+    }
+
+    @Test
+    void readingsAreShuffledByAssetOnlyWhenTheWindowsRunInMoreThanOneSubtask() {
+        assertThat(vertexNames(1))
+                .anySatisfy(
+                        v -> assertThat(v).contains("tiny: decode json", "tiny: sliding window"));
+        assertThat(vertexNames(2))
+                .noneSatisfy(
+                        v -> assertThat(v).contains("tiny: decode json", "tiny: sliding window"))
+                .anySatisfy(v -> assertThat(v).contains("tiny: sliding window"));
+    }
+
+    private static List<String> vertexNames(int parallelism) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(parallelism);
+        PipelineStreams streams =
+                PipelineTranslator.translate(
+                        TestPipelines.tiny(""),
+                        env.fromData(
+                                TypeInformation.of(InboundMessage.class),
+                                message("plant/p1/data", "{\"ts\":0,\"a\":1,\"b\":1}")));
+        streams.results().sinkTo(new DiscardingSink<>());
+        List<String> names = new ArrayList<>();
+        env.getStreamGraph().getJobGraph().getVertices().forEach(v -> names.add(v.getName()));
+        return names;
     }
 
     @Test

@@ -32,7 +32,22 @@ final class Publisher {
      * Arguments: broker url, QoS, readings per second (0: as fast as the broker takes them),
      * whether to warm up first, the telemetry's recipe.
      */
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        int exit = 1;
+        try {
+            publish(args);
+            exit = 0;
+        } catch (Exception e) {
+            e.printStackTrace();
+        } finally {
+            // The harness reads this process's output to its end. Paho's sender thread, which is
+            // not a daemon, once outlived a clean disconnect and kept the process, and the whole
+            // run, waiting for ever.
+            System.exit(exit);
+        }
+    }
+
+    private static void publish(String[] args) throws Exception {
         String url = args[0];
         int qos = Integer.parseInt(args[1]);
         double readingsPerSecond = Double.parseDouble(args[2]);
