@@ -2,6 +2,7 @@ package io.vigil.pipelines.internal.decode;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,8 +38,11 @@ public final class JsonDecoder implements PayloadDecoder {
     private final FlatJsonRecords flat;
     // Non-numeric numbers are read so that NaN gets a precise reason rather than a parse error;
     // trailing content fails, so a second value in one payload is never dropped silently.
+    // Parsing the numbers' text was the largest single cost of decoding (JDK parseDouble); the
+    // fast parser gives the same, correctly rounded doubles.
     private final JsonMapper json =
             JsonMapper.builder()
+                    .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
                     .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
                     .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                     .build();

@@ -36,6 +36,36 @@ class JsonDecoderTest {
     }
 
     @Test
+    void numbersAreReadAsTheJdkReadsThem() {
+        // Jackson's fast number parser must round exactly as Double.parseDouble: digits past
+        // double precision, the edges of the float range, exponents, a float's halfway case.
+        String[] texts = {
+            "0.1",
+            "-2.5e-3",
+            "16777217",
+            "3.4028235e38",
+            "1.17549435E-38",
+            "1e-50",
+            "0.30000000000000004441",
+            "123456.789012345678901234567890",
+            "-0.0",
+            "7E+2"
+        };
+        JsonDecoder decoder = decoder("topics: ['plant/{asset}/data']\nchannels: [a, b]");
+        for (String text : texts) {
+            decode(decoder, "plant/p1/data", "{\"ts\": 1, \"a\": " + text + ", \"b\": 0}");
+        }
+
+        assertThat(out.rejects).isEmpty();
+        assertThat(out.readings).hasSize(texts.length);
+        for (int i = 0; i < texts.length; i++) {
+            assertThat(out.readings.get(i).values().get(0))
+                    .as(texts[i])
+                    .isEqualTo((float) Double.parseDouble(texts[i]));
+        }
+    }
+
+    @Test
     void readsAnArrayOfReadingsItemByItem() {
         JsonDecoder decoder = decoder("topics: ['plant/{asset}/data']\nchannels: [a, b]");
 
