@@ -33,6 +33,7 @@ public final class ReadingWatermarks implements WatermarkGenerator<Reading> {
     private final long startedAt;
     private long newest = Long.MIN_VALUE;
     private long lastReadingAt;
+    private boolean readingSinceEmit;
     private long lastEmitAt = Long.MIN_VALUE;
     private long emitted = Long.MIN_VALUE;
 
@@ -56,7 +57,13 @@ public final class ReadingWatermarks implements WatermarkGenerator<Reading> {
     @Override
     public void onEvent(Reading reading, long eventTimestamp, WatermarkOutput output) {
         newest = Math.max(newest, eventTimestamp);
-        lastReadingAt = clock.relativeTimeMillis();
+        if (!readingSinceEmit) {
+            // One clock read per emit interval, not per reading (it was 3 % of the task thread):
+            // silence then counts from the first reading after the last emit, at most one
+            // interval before the last reading, which is nothing against an idle timeout.
+            lastReadingAt = clock.relativeTimeMillis();
+            readingSinceEmit = true;
+        }
     }
 
     @Override
@@ -68,6 +75,7 @@ public final class ReadingWatermarks implements WatermarkGenerator<Reading> {
             return;
         }
         long now = clock.relativeTimeMillis();
+        readingSinceEmit = false;
         if (lastEmitAt != Long.MIN_VALUE && now - lastEmitAt > STALL_MILLIS) {
             // This call came late: the task was blocked (backpressure), not quiet. Readings may be
             // waiting in its input; that time must not count as silence, or event time would
