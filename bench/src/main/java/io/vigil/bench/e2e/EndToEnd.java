@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -147,17 +149,18 @@ public final class EndToEnd implements Callable<Integer> {
         List<Double> vigil = new ArrayList<>();
         List<Double> toBare = new ArrayList<>();
         List<Double> toRelay = new ArrayList<>();
+        Map<String, List<Double>> cpu = new TreeMap<>();
         for (int round = 0; round < rounds; round++) {
             Double b = null;
             Double r = null;
             if (chosen.contains("bare")) {
-                bare.add(b = report(results, bench.bareSubscriber(qos, warmup, measured)));
+                bare.add(b = report(results, bench.bareSubscriber(qos, warmup, measured), cpu));
             }
             if (chosen.contains("relay")) {
-                relay.add(r = report(results, bench.relay(qos, warmup, measured)));
+                relay.add(r = report(results, bench.relay(qos, warmup, measured), cpu));
             }
             if (chosen.contains("vigil")) {
-                double v = report(results, bench.vigil(qos, warmup, measured));
+                double v = report(results, bench.vigil(qos, warmup, measured), cpu);
                 vigil.add(v);
                 if (b != null) {
                     toBare.add(v / b);
@@ -172,6 +175,9 @@ public final class EndToEnd implements Callable<Integer> {
         putMedian(results, "vigil_" + label, vigil);
         putMedian(results, "e2e_ratio_" + label, toBare);
         putMedian(results, "relay_ratio_" + label, toRelay);
+        cpu.forEach(
+                (system, micros) ->
+                        putMedian(results, "cpu_us_per_reading_" + system + "_" + label, micros));
         if (rounds > 1 && !toBare.isEmpty()) {
             System.out.printf(
                     Locale.ROOT,
@@ -183,6 +189,21 @@ public final class EndToEnd implements Callable<Integer> {
                     toRelay.isEmpty()
                             ? ""
                             : String.format(Locale.ROOT, ", / relay %.2f", Median.of(toRelay)));
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %s, median CPU per reading in the system's JVM: %s%n",
+                    label,
+                    String.join(
+                            ", ",
+                            cpu.entrySet().stream()
+                                    .map(
+                                            e ->
+                                                    String.format(
+                                                            Locale.ROOT,
+                                                            "%s %.1f µs",
+                                                            e.getKey(),
+                                                            Median.of(e.getValue())))
+                                    .toList()));
         }
     }
 
@@ -325,16 +346,19 @@ public final class EndToEnd implements Callable<Integer> {
     }
 
     /** Prints and records one run; returns its readings per second. */
-    private static double report(Results results, Throughput.Run run) {
+    private static double report(
+            Results results, Throughput.Run run, Map<String, List<Double>> cpu) {
+        cpu.computeIfAbsent(run.system(), k -> new ArrayList<>()).add(run.cpuMicrosPerReading());
         System.out.printf(
                 Locale.ROOT,
-                "  %-16s qos %d  %2d reading(s)/msg  %8.0f readings/s  (%d readings in %.2f s)%n",
+                "  %-16s qos %d  %2d reading(s)/msg  %8.0f readings/s  (%d readings in %.2f s; CPU %.1f µs per reading)%n",
                 run.system(),
                 run.qos(),
                 run.perMessage(),
                 run.readingsPerSecond(),
                 run.readings(),
-                run.seconds());
+                run.seconds(),
+                run.cpuMicrosPerReading());
         results.add("throughput_runs", run);
         return run.readingsPerSecond();
     }

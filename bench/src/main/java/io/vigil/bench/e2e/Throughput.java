@@ -1,5 +1,6 @@
 package io.vigil.bench.e2e;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 
 /**
@@ -23,12 +24,36 @@ final class Throughput {
         this.url = url;
     }
 
-    /** One measured run: readings and messages in, seconds from first publish to last result. */
+    /**
+     * One measured run: readings and messages in, seconds from first publish to last result, and
+     * the CPU time this JVM (the system under test and its listener; the broker and the publisher
+     * run in processes of their own) spent meanwhile.
+     */
     record Run(
-            String system, int qos, int perMessage, long readings, long messages, double seconds) {
+            String system,
+            int qos,
+            int perMessage,
+            long readings,
+            long messages,
+            double seconds,
+            double cpuSeconds) {
         double readingsPerSecond() {
             return readings / seconds;
         }
+
+        /**
+         * CPU per reading: unlike the rates, it hardly depends on how the two cores were shared
+         * with the broker and the publisher, so it shows what a change saved.
+         */
+        double cpuMicrosPerReading() {
+            return cpuSeconds * 1e6 / readings;
+        }
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     Run bareSubscriber(int qos, Telemetry warmup, Telemetry measured) throws Exception {
@@ -48,6 +73,7 @@ final class Throughput {
         try (InProcessVigil vigil = InProcessVigil.start(workDir, url, qos, "1s");
                 Tap scores = new Tap(url, "bench-scores", InProcessVigil.SCORES, qos)) {
             feedVigil(warmup, qos, 0, scores, false);
+            long cpu = cpuNanos();
             long started = feedVigil(measured, qos, 0, scores, true);
             return new Run(
                     "vigil",
@@ -55,7 +81,8 @@ final class Throughput {
                     perMessage(measured),
                     measured.readings,
                     measured.messages(),
-                    (scores.lastNanos() - started) / 1e9);
+                    (scores.lastNanos() - started) / 1e9,
+                    (cpuNanos() - cpu) / 1e9);
         }
     }
 
@@ -64,6 +91,7 @@ final class Throughput {
         publishPaced(warmup, qos, 0, false);
         expect(tap.awaitCount(warmup.messages(), QUIET_MILLIS), system, "warm-up");
         long base = tap.messages();
+        long cpu = cpuNanos();
         long started = publishPaced(measured, qos, 0, true).startedNanos();
         expect(tap.awaitCount(base + measured.messages(), QUIET_MILLIS), system, "run");
         return new Run(
@@ -72,7 +100,8 @@ final class Throughput {
                 perMessage(measured),
                 measured.readings,
                 measured.messages(),
-                (tap.lastNanos() - started) / 1e9);
+                (tap.lastNanos() - started) / 1e9,
+                (cpuNanos() - cpu) / 1e9);
     }
 
     /**
