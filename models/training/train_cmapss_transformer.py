@@ -110,19 +110,21 @@ def select(values):
     return values[:, [COLUMNS.index(c) for c in CHANNELS]]
 
 
+def front_padded(history, rows):
+    """A history preceded by ``rows`` copies of its first cycle, as the pipeline's count window pads
+    a short one."""
+    return np.concatenate([np.repeat(history[:1], rows, axis=0), history])
+
+
 def padded(history):
-    """The last WINDOW cycles of a history, a short one (at least MIN_HISTORY cycles) preceded by
-    copies of its first cycle, as the pipeline's count window pads it."""
-    short = WINDOW - len(history)
-    if short > 0:
-        history = np.concatenate([np.repeat(history[:1], short, axis=0), history])
-    return history[-WINDOW:]
+    """The last WINDOW cycles of a history, a short one (at least MIN_HISTORY cycles) front-padded."""
+    return front_padded(history, max(0, WINDOW - len(history)))[-WINDOW:]
 
 
 def unit_windows(values):
     """Every window of a run-to-failure trajectory from its MIN_HISTORY-th cycle on, and its capped
     RUL target."""
-    values = np.concatenate([np.repeat(values[:1], WINDOW - MIN_HISTORY, axis=0), values])
+    values = front_padded(values, WINDOW - MIN_HISTORY)
     view = np.lib.stride_tricks.sliding_window_view(values, (WINDOW, values.shape[1]))[:, 0]
     remaining = np.arange(len(values) - WINDOW, -1, -1, dtype=np.float64)
     return view, np.minimum(remaining, RUL_CAP)
