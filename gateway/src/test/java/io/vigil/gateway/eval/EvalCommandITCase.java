@@ -101,12 +101,7 @@ class EvalCommandITCase {
      */
     @Test
     void rulPipelineOnCmapssPrintsRmseAndScore(@TempDir Path dir) throws Exception {
-        Path data = Files.createDirectories(dir.resolve("cmapss"));
-        StringBuilder test = new StringBuilder();
-        unit(test, 1, 10, 5.0, 1.0);
-        unit(test, 2, 12, 2.0, 0.0);
-        Files.writeString(data.resolve("test_FD001.txt"), test);
-        Files.writeString(data.resolve("RUL_FD001.txt"), "50\n25\n");
+        Path data = cmapss(dir, "50\n25\n", unit(1, 10, 5.0, 1.0), unit(2, 12, 2.0, 0.0));
         Path pipeline = dir.resolve("rul.yaml");
         Files.writeString(
                 pipeline,
@@ -134,13 +129,13 @@ class EvalCommandITCase {
      */
     @Test
     void aUnitShorterThanMinCoverageAllowsIsNamed(@TempDir Path dir) throws Exception {
-        Path data = Files.createDirectories(dir.resolve("cmapss"));
-        StringBuilder test = new StringBuilder();
-        unit(test, 1, 10, 5.0, 1.0);
-        unit(test, 2, 7, 2.0, 0.0);
-        unit(test, 3, 5, 2.0, 0.0);
-        Files.writeString(data.resolve("test_FD001.txt"), test);
-        Files.writeString(data.resolve("RUL_FD001.txt"), "50\n25\n25\n");
+        Path data =
+                cmapss(
+                        dir,
+                        "50\n25\n25\n",
+                        unit(1, 10, 5.0, 1.0),
+                        unit(2, 7, 2.0, 0.0),
+                        unit(3, 5, 2.0, 0.0));
         Path pipeline = dir.resolve("rul.yaml");
         Files.writeString(
                 pipeline,
@@ -165,11 +160,7 @@ class EvalCommandITCase {
 
     @Test
     void aPipelineReadingAColumnTheDataLacksIsAClearError(@TempDir Path dir) throws Exception {
-        Path data = Files.createDirectories(dir.resolve("cmapss"));
-        StringBuilder test = new StringBuilder();
-        unit(test, 1, 10, 5.0, 1.0);
-        Files.writeString(data.resolve("test_FD001.txt"), test);
-        Files.writeString(data.resolve("RUL_FD001.txt"), "50\n");
+        Path data = cmapss(dir, "50\n", unit(1, 10, 5.0, 1.0));
         Path pipeline = dir.resolve("rul.yaml");
         Files.writeString(
                 pipeline,
@@ -189,7 +180,17 @@ class EvalCommandITCase {
                         "Pipeline 'rul-tiny' reads channel 'b' from field 'sensor3', which recording FD001-unit-1 does not have");
     }
 
-    private static void unit(StringBuilder file, int unit, int cycles, double s2, double s3) {
+    /** A C-MAPSS folder: FD001's test file of {@code units}, and its RUL file. */
+    private static Path cmapss(Path dir, String rul, String... units) throws Exception {
+        Path data = Files.createDirectories(dir.resolve("cmapss"));
+        Files.writeString(data.resolve("test_FD001.txt"), String.join("", units));
+        Files.writeString(data.resolve("RUL_FD001.txt"), rul);
+        return data;
+    }
+
+    /** A test unit's rows: {@code cycles} cycles with sensors s2 and s3 fixed, s4..s21 = 4..21. */
+    private static String unit(int unit, int cycles, double s2, double s3) {
+        StringBuilder file = new StringBuilder();
         for (int c = 1; c <= cycles; c++) {
             file.append(unit)
                     .append(' ')
@@ -203,6 +204,7 @@ class EvalCommandITCase {
             }
             file.append('\n');
         }
+        return file.toString();
     }
 
     /** The tiny autoencoder with a card that says it was trained at 1 s per row. */

@@ -12,9 +12,6 @@ import io.vigil.pipelines.spec.PipelineSpec;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,12 +41,7 @@ class ShortHistoryGoldenTest {
         for (int r = 0; r < padding; r++) {
             assertThat(row(padded, r, channels)).containsExactly(row(padded, padding, channels));
         }
-        var harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new WindowAssembler(spec)),
-                        Reading::asset,
-                        Types.STRING);
-        harness.open();
+        var harness = WindowAssemblerHarness.open(spec);
         for (int cycle = 0; cycle < 31; cycle++) {
             long ts = cycle * 1000L;
             harness.processElement(

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.pipelines.ModelInput;
 import io.vigil.pipelines.OutboundMessage;
-import io.vigil.pipelines.spec.PipelineSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,18 +22,7 @@ class WindowAssemblerTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = harness(TestPipelines.tiny(""));
-    }
-
-    private static KeyedOneInputStreamOperatorTestHarness<String, Reading, ModelInput> harness(
-            PipelineSpec spec) throws Exception {
-        var harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new WindowAssembler(spec)),
-                        Reading::asset,
-                        Types.STRING);
-        harness.open();
-        return harness;
+        harness = WindowAssemblerHarness.open(TestPipelines.tiny(""));
     }
 
     private void reading(String asset, long ts) throws Exception {
@@ -189,7 +175,7 @@ class WindowAssemblerTest {
     @Test
     void tumblingWindowsAreBackToBack() throws Exception {
         harness =
-                harness(
+                WindowAssemblerHarness.open(
                         TestPipelines.window(
                                 "type: tumbling\n  length: 800ms\n  min-coverage: 0.5"));
         for (long ts = 800; ts < 2400; ts += 100) {
@@ -204,7 +190,7 @@ class WindowAssemblerTest {
     @Test
     void staggeredWindowsKeepTheHopEachAssetWithItsOwnPhase() throws Exception {
         harness =
-                harness(
+                WindowAssemblerHarness.open(
                         TestPipelines.window(
                                 "length: 800ms\n  hop: 400ms\n  min-coverage: 0.5\n  stagger: true"));
         List<String> assets = new java.util.ArrayList<>();
@@ -256,7 +242,9 @@ class WindowAssemblerTest {
 
     @Test
     void allowedLatenessKeepsAWindowOpenForLateReadings() throws Exception {
-        harness = harness(TestPipelines.tiny("time: {allowed-lateness: 300ms}\n"));
+        harness =
+                WindowAssemblerHarness.open(
+                        TestPipelines.tiny("time: {allowed-lateness: 300ms}\n"));
         for (long ts = 1000; ts <= 1500; ts += 100) {
             reading("p1", ts);
         }
@@ -288,7 +276,7 @@ class WindowAssemblerTest {
     @Test
     void maskPutsTheModelsNormalValueInEmptyCellsAndSkipRejectsTheWindow() throws Exception {
         harness =
-                harness(
+                WindowAssemblerHarness.open(
                         TestPipelines.window(
                                 "length: 800ms\n  hop: 400ms\n  missing: mask\n  min-coverage: 0.5"));
         for (long ts : new long[] {800, 900, 1000, 1100, 1300, 1400, 1500}) {
@@ -303,7 +291,7 @@ class WindowAssemblerTest {
         assertThat(window.coveredRows()).isEqualTo(7);
 
         harness =
-                harness(
+                WindowAssemblerHarness.open(
                         TestPipelines.window(
                                 "length: 800ms\n  hop: 400ms\n  missing: skip\n  min-coverage: 0.5"));
         for (long ts : new long[] {800, 900, 1000, 1100, 1300, 1400, 1500}) {
@@ -322,7 +310,9 @@ class WindowAssemblerTest {
 
     @Test
     void countWindowsTakeTheLastReadingsEveryFewReadings() throws Exception {
-        harness = harness(TestPipelines.window("type: count\n  every: 2\n  min-coverage: 1"));
+        harness =
+                WindowAssemblerHarness.open(
+                        TestPipelines.window("type: count\n  every: 2\n  min-coverage: 1"));
         for (long ts = 100; ts <= 1200; ts += 100) {
             reading("p1", ts);
         }
@@ -336,7 +326,9 @@ class WindowAssemblerTest {
 
     @Test
     void countWindowsBelowFullCoverageStartEarlyRepeatingTheFirstReading() throws Exception {
-        harness = harness(TestPipelines.window("type: count\n  every: 1\n  min-coverage: 0.75"));
+        harness =
+                WindowAssemblerHarness.open(
+                        TestPipelines.window("type: count\n  every: 1\n  min-coverage: 0.75"));
         for (long ts = 100; ts <= 900; ts += 100) {
             reading("p1", ts);
         }
@@ -361,7 +353,7 @@ class WindowAssemblerTest {
 
     @Test
     void sessionWindowsCloseAfterTheGapAndSpreadTheSessionOverTheRows() throws Exception {
-        harness = harness(TestPipelines.window("type: session\n  gap: 1s"));
+        harness = WindowAssemblerHarness.open(TestPipelines.window("type: session\n  gap: 1s"));
         // One reading every 200 ms from 0 to 1400: 8 readings, 1401 ms, 175.125 ms per row.
         for (long ts = 0; ts <= 1400; ts += 200) {
             reading("p1", ts);
