@@ -242,10 +242,11 @@ public final class ResultEmitter
         g.writeStringField("type", type);
         g.writeStringField("pipeline", pipeline);
         g.writeStringField("asset", window.asset());
-        g.writeStringField("time", iso(window.end()));
+        String end = iso(window.end());
+        g.writeStringField("time", end);
         if (stream.has("window")) {
             g.writeStringField("windowStart", iso(window.start()));
-            g.writeStringField("windowEnd", iso(window.end()));
+            g.writeStringField("windowEnd", end);
         }
         if (stream.has("score")) {
             g.writeNumberField("score", window.score());
