@@ -6,8 +6,9 @@ import java.nio.file.Path;
 /**
  * Readings per second from the first publish until the last message leaves the system under test: a
  * bare counting subscriber, a bare relay, and Vigil's job, each fed the same telemetry by the same
- * publisher on the same broker. Every run is preceded by a warm-up run of the same kind, so the JIT
- * has compiled both sides before the clock starts.
+ * publisher on the same broker. Every run is preceded by a short warm-up run of the same kind, so
+ * connections are up and the bare clients are compiled before the clock starts; Vigil's job takes
+ * the JIT far longer, which is what {@link EndToEnd}'s warm-up round is for.
  */
 final class Throughput {
 
@@ -36,7 +37,8 @@ final class Throughput {
             long readings,
             long messages,
             double seconds,
-            double cpuSeconds) {
+            double cpuSeconds,
+            double jitCpuSeconds) {
         double readingsPerSecond() {
             return readings / seconds;
         }
@@ -56,24 +58,35 @@ final class Throughput {
                 .getProcessCpuTime();
     }
 
-    Run bareSubscriber(int qos, Telemetry warmup, Telemetry measured) throws Exception {
+    /** One measured run of {@code system}: "bare", "relay" or "vigil". */
+    Run run(String system, int qos, Telemetry warmup, Telemetry measured) throws Exception {
+        return switch (system) {
+            case "bare" -> bareSubscriber(qos, warmup, measured);
+            case "relay" -> relay(qos, warmup, measured);
+            case "vigil" -> vigil(qos, warmup, measured);
+            default -> throw new IllegalArgumentException("Unknown system " + system);
+        };
+    }
+
+    private Run bareSubscriber(int qos, Telemetry warmup, Telemetry measured) throws Exception {
         try (Tap tap = new Tap(url, "bench-bare", TELEMETRY, qos)) {
             return measureTap("bare subscriber", tap, qos, warmup, measured);
         }
     }
 
-    Run relay(int qos, Telemetry warmup, Telemetry measured) throws Exception {
+    private Run relay(int qos, Telemetry warmup, Telemetry measured) throws Exception {
         try (Relay relay = new Relay(url, TELEMETRY, qos);
                 Tap out = new Tap(url, "bench-relay-tap", "relay/#", qos)) {
             return measureTap("relay", out, qos, warmup, measured);
         }
     }
 
-    Run vigil(int qos, Telemetry warmup, Telemetry measured) throws Exception {
+    private Run vigil(int qos, Telemetry warmup, Telemetry measured) throws Exception {
         try (InProcessVigil vigil = InProcessVigil.start(workDir, url, qos, "1s");
                 Tap scores = new Tap(url, "bench-scores", InProcessVigil.SCORES, qos)) {
             feedVigil(warmup, qos, 0, scores, false);
             long cpu = cpuNanos();
+            JitCpu jit = new JitCpu();
             long started = feedVigil(measured, qos, 0, scores, true);
             return new Run(
                     "vigil",
@@ -82,7 +95,8 @@ final class Throughput {
                     measured.readings,
                     measured.messages(),
                     (scores.lastNanos() - started) / 1e9,
-                    (cpuNanos() - cpu) / 1e9);
+                    (cpuNanos() - cpu) / 1e9,
+                    jit.seconds());
         }
     }
 
@@ -92,6 +106,7 @@ final class Throughput {
         expect(tap.awaitCount(warmup.messages(), QUIET_MILLIS), system, "warm-up");
         long base = tap.messages();
         long cpu = cpuNanos();
+        JitCpu jit = new JitCpu();
         long started = publishPaced(measured, qos, 0, true).startedNanos();
         expect(tap.awaitCount(base + measured.messages(), QUIET_MILLIS), system, "run");
         return new Run(
@@ -101,7 +116,8 @@ final class Throughput {
                 measured.readings,
                 measured.messages(),
                 (tap.lastNanos() - started) / 1e9,
-                (cpuNanos() - cpu) / 1e9);
+                (cpuNanos() - cpu) / 1e9,
+                jit.seconds());
     }
 
     /**
