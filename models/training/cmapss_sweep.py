@@ -8,7 +8,7 @@ stopping on the fold), averaged over folds.
     /usr/bin/python3 models/training/cmapss_sweep.py PLAN.json --data ../shared/data/cmapss
 
 PLAN.json: {"name": "plan1", "epochs": 20, "configs": [["base", {}], ["win50", {"window": 50,
-"patch": 5}], ...]}; keys override BASE below. One CPU thread; about 10 minutes per config here.
+"patch": 5}], ...]}; keys override BASE below ("ensemble": k averages k seeds). One CPU thread; about 10 minutes per config here.
 """
 import argparse, json, math, os, sys, time
 import numpy as np, torch
@@ -101,7 +101,7 @@ def run(cfg, fold, seed, dev, data):
     with torch.no_grad(): p = m(VX)[:, 0].clamp(0, CAP).cpu().numpy()
     return p, vy, hist
 
-BASE = dict(window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, lr=1e-3, wd=1e-4, epochs=30, noise=0.0)
+BASE = dict(window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("plan")
@@ -114,10 +114,16 @@ if __name__ == "__main__":
         cfg = {**BASE, **over}
         if epochs and "epochs" not in over: cfg["epochs"] = epochs
         t0 = time.time(); rm = []; hs = []
+        single = []
         for fold in range(5):
-            p, vy, hist = run(cfg, fold, 1, "cpu", args.data)
-            rm.append(float(np.sqrt(np.mean((p - vy) ** 2)))); hs.append(hist)
+            # an ensemble averages the predictions of models that differ only in their seed
+            runs = [run(cfg, fold, seed, "cpu", args.data) for seed in range(1, cfg["ensemble"] + 1)]
+            vy = runs[0][1]
+            p = np.mean([r[0] for r in runs], 0)
+            rm.append(float(np.sqrt(np.mean((p - vy) ** 2)))); hs.append(runs[0][2])
+            single.append(float(np.sqrt(np.mean((runs[0][0] - vy) ** 2))))
         line = f"{name:28s} cv {np.mean(rm):.3f} folds {' '.join(f'{r:.2f}' for r in rm)}  ({time.time()-t0:.0f} s)"
+        if cfg["ensemble"] > 1: line += f"  seed 1 alone {np.mean(single):.3f}"
         print(line, flush=True)
         with open(plan["name"] + ".log", "a") as f:
             f.write(line + "\n")
