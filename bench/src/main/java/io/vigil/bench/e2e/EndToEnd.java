@@ -113,7 +113,10 @@ public final class EndToEnd implements Callable<Integer> {
                 assets,
                 (double) measured.bytes / measured.readings);
         int n = rounds != null ? rounds : quick ? 1 : 3;
-        warmUpRound(bench, qosLevels.get(0), warmup, measured);
+        if (!quick) {
+            // --quick has one round of each system, and this round would add a minute to it.
+            warmUpRound(bench, qosLevels.get(0), warmup, measured);
+        }
         for (int qos : qosLevels) {
             compare(results, bench, n, qos, warmup, measured, "qos" + qos, systems);
         }
@@ -133,8 +136,9 @@ public final class EndToEnd implements Callable<Integer> {
     /**
      * One round of every chosen system that no figure counts. A bare client is compiled within its
      * warm-up run, but Vigil's job keeps the JIT busy for its first two full runs (compiler CPU per
-     * run here: 3.2, 1.5, 0.2 and 0.3 s, of 8 to 11 s in all), so without this round the first
-     * comparison would partly measure the compiler rather than the steady state a gateway runs in.
+     * run here: 3.2, 1.5, 0.2 and 0.3 s, of 8 to 11 s in all; see {@link ThreadCpu}), so without
+     * this round the first comparison would partly measure the compiler rather than the steady
+     * state a gateway runs in.
      */
     private void warmUpRound(Throughput bench, int qos, Telemetry warmup, Telemetry measured)
             throws Exception {
@@ -366,7 +370,7 @@ public final class EndToEnd implements Callable<Integer> {
     private static void print(Throughput.Run run) {
         System.out.printf(
                 Locale.ROOT,
-                "  %-16s qos %d  %2d reading(s)/msg  %8.0f readings/s  (%d readings in %.2f s; CPU %.1f µs per reading, %.1f s of it JIT)%n",
+                "  %-16s qos %d  %2d reading(s)/msg  %8.0f readings/s  (%d readings in %.2f s; CPU %.1f µs per reading: %s)%n",
                 run.system(),
                 run.qos(),
                 run.perMessage(),
@@ -374,6 +378,17 @@ public final class EndToEnd implements Callable<Integer> {
                 run.readings(),
                 run.seconds(),
                 run.cpuMicrosPerReading(),
-                run.jitCpuSeconds());
+                String.join(
+                        ", ",
+                        run.cpuMicrosPerReadingByThread().entrySet().stream()
+                                .filter(group -> group.getValue() >= 0.05)
+                                .map(
+                                        group ->
+                                                String.format(
+                                                        Locale.ROOT,
+                                                        "%s %.1f",
+                                                        group.getKey(),
+                                                        group.getValue()))
+                                .toList()));
     }
 }

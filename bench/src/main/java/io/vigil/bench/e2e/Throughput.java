@@ -2,6 +2,8 @@ package io.vigil.bench.e2e;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Readings per second from the first publish until the last message leaves the system under test: a
@@ -38,7 +40,7 @@ final class Throughput {
             long messages,
             double seconds,
             double cpuSeconds,
-            double jitCpuSeconds) {
+            Map<String, Double> threadCpuSeconds) {
         double readingsPerSecond() {
             return readings / seconds;
         }
@@ -49,6 +51,18 @@ final class Throughput {
          */
         double cpuMicrosPerReading() {
             return cpuSeconds * 1e6 / readings;
+        }
+
+        /** CPU per reading of each {@link ThreadCpu} group, and of the rest as "other". */
+        Map<String, Double> cpuMicrosPerReadingByThread() {
+            Map<String, Double> micros = new LinkedHashMap<>();
+            double grouped = 0;
+            for (Map.Entry<String, Double> group : threadCpuSeconds.entrySet()) {
+                micros.put(group.getKey(), group.getValue() * 1e6 / readings);
+                grouped += group.getValue();
+            }
+            micros.put("other", Math.max(0, cpuSeconds - grouped) * 1e6 / readings);
+            return micros;
         }
     }
 
@@ -86,7 +100,7 @@ final class Throughput {
                 Tap scores = new Tap(url, "bench-scores", InProcessVigil.SCORES, qos)) {
             feedVigil(warmup, qos, 0, scores, false);
             long cpu = cpuNanos();
-            JitCpu jit = new JitCpu();
+            ThreadCpu threads = new ThreadCpu();
             long started = feedVigil(measured, qos, 0, scores, true);
             return new Run(
                     "vigil",
@@ -96,7 +110,7 @@ final class Throughput {
                     measured.messages(),
                     (scores.lastNanos() - started) / 1e9,
                     (cpuNanos() - cpu) / 1e9,
-                    jit.seconds());
+                    threads.seconds());
         }
     }
 
@@ -106,7 +120,7 @@ final class Throughput {
         expect(tap.awaitCount(warmup.messages(), QUIET_MILLIS), system, "warm-up");
         long base = tap.messages();
         long cpu = cpuNanos();
-        JitCpu jit = new JitCpu();
+        ThreadCpu threads = new ThreadCpu();
         long started = publishPaced(measured, qos, 0, true).startedNanos();
         expect(tap.awaitCount(base + measured.messages(), QUIET_MILLIS), system, "run");
         return new Run(
@@ -117,7 +131,7 @@ final class Throughput {
                 measured.messages(),
                 (tap.lastNanos() - started) / 1e9,
                 (cpuNanos() - cpu) / 1e9,
-                jit.seconds());
+                threads.seconds());
     }
 
     /**
