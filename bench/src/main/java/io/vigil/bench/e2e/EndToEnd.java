@@ -54,7 +54,7 @@ public final class EndToEnd implements Callable<Integer> {
     @Option(
             names = "--rounds",
             description =
-                    "Throughput: rounds of every system per comparison; figures are medians (default 3, quick 1).")
+                    "Throughput and latency: rounds of each comparison or measurement; figures are medians (default 3, quick 1).")
     Integer rounds;
 
     @Option(
@@ -112,7 +112,7 @@ public final class EndToEnd implements Callable<Integer> {
                 measured.readings,
                 assets,
                 (double) measured.bytes / measured.readings);
-        int n = rounds != null ? rounds : quick ? 1 : 3;
+        int n = rounds();
         if (!quick) {
             // --quick has one round of each system, and this round would add a minute to it.
             warmUpRound(bench, qosLevels.get(0), warmup, measured);
@@ -140,6 +140,10 @@ public final class EndToEnd implements Callable<Integer> {
      * this round the first comparison would partly measure the compiler rather than the steady
      * state a gateway runs in.
      */
+    private int rounds() {
+        return rounds != null ? rounds : quick ? 1 : 3;
+    }
+
     private void warmUpRound(Throughput bench, int qos, Telemetry warmup, Telemetry measured)
             throws Exception {
         System.out.println("  warm-up round, not counted:");
@@ -234,18 +238,43 @@ public final class EndToEnd implements Callable<Integer> {
         Telemetry warmup = Telemetry.pumps(100, 300, 1, t0);
         Telemetry measured =
                 Telemetry.pumps(100, quick ? 1_000 : 3_000, 1, warmup.endMillis + 60_000);
-        Latency.Figures figures = new Latency(out, broker.url()).measure(rate, warmup, measured);
-        System.out.printf(
-                Locale.ROOT,
-                "latency: window close -> result publish at %.0f readings/s (half of %.0f): p50 %.2f ms, p99 %.2f ms, max %.2f ms over the last %d results%n",
-                figures.readingsPerSecond(),
-                maxRate,
-                figures.p50(),
-                figures.p99(),
-                figures.max(),
-                Math.min(10_000, figures.results()));
-        results.put("latency", "figures", figures);
-        results.put("summary", "p99_ms", figures.p99());
+        int n = rounds();
+        List<Double> p50s = new ArrayList<>();
+        List<Double> p99s = new ArrayList<>();
+        List<Double> maxima = new ArrayList<>();
+        for (int round = 0; round < n; round++) {
+            Latency.Figures figures =
+                    new Latency(out, broker.url()).measure(rate, warmup, measured);
+            System.out.printf(
+                    Locale.ROOT,
+                    "latency: window close -> result publish at %.0f readings/s (half of %.0f): p50 %.2f ms, p99 %.2f ms, max %.2f ms over the last %d results; %d GC pauses, longest %.0f ms%n",
+                    figures.readingsPerSecond(),
+                    maxRate,
+                    figures.p50(),
+                    figures.p99(),
+                    figures.max(),
+                    Math.min(10_000, figures.results()),
+                    figures.gcPauses(),
+                    figures.gcPauseMaxMillis());
+            results.add("latency_rounds", figures);
+            p50s.add(figures.p50());
+            p99s.add(figures.p99());
+            maxima.add(figures.max());
+        }
+        if (n > 1) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "latency, median of %d rounds: p50 %.2f ms, p99 %.2f ms (rounds %s), max %.2f ms%n",
+                    n,
+                    Median.of(p50s),
+                    Median.of(p99s),
+                    p99s.stream().map(p -> String.format(Locale.ROOT, "%.2f", p)).toList(),
+                    Median.of(maxima));
+        }
+        results.put("latency", "p50_ms", Median.of(p50s));
+        results.put("latency", "p99_ms", Median.of(p99s));
+        results.put("latency", "max_ms", Median.of(maxima));
+        results.put("summary", "p99_ms", Median.of(p99s));
     }
 
     private void footprint(Mosquitto broker, Results results) throws Exception {

@@ -10,8 +10,18 @@ import java.nio.file.Path;
  */
 final class Latency {
 
-    /** p50, p99 and max in milliseconds, and the rate the telemetry was published at. */
-    record Figures(double readingsPerSecond, double p50, double p99, double max, long results) {}
+    /**
+     * p50, p99 and max in milliseconds, the rate the telemetry was published at, and the garbage
+     * collector's pauses while it was.
+     */
+    record Figures(
+            double readingsPerSecond,
+            double p50,
+            double p99,
+            double max,
+            long results,
+            int gcPauses,
+            double gcPauseMaxMillis) {}
 
     private final Path workDir;
     private final String url;
@@ -32,14 +42,26 @@ final class Latency {
             // Fed by hand: the rate achieved is timed over the publishing alone.
             long base = InProcessVigil.readingsWindowed();
             long resultsBefore = scores.messages();
-            double achieved =
-                    measured.readings
-                            / publisher
-                                    .publishPaced(measured, 1, readingsPerSecond, true)
-                                    .seconds();
-            Throughput.awaitVigil(base + measured.readings, scores);
+            GcPauses.Summary gc;
+            double achieved;
+            try (GcPauses pauses = new GcPauses()) {
+                achieved =
+                        measured.readings
+                                / publisher
+                                        .publishPaced(measured, 1, readingsPerSecond, true)
+                                        .seconds();
+                Throughput.awaitVigil(base + measured.readings, scores);
+                gc = pauses.summary();
+            }
             double[] q = ProgressReporter.latencyMillis(0.5, 0.99, 1.0);
-            return new Figures(achieved, q[0], q[1], q[2], scores.messages() - resultsBefore);
+            return new Figures(
+                    achieved,
+                    q[0],
+                    q[1],
+                    q[2],
+                    scores.messages() - resultsBefore,
+                    gc.count(),
+                    gc.maxMillis());
         }
     }
 }
