@@ -39,6 +39,13 @@ public final class PipelineMetrics {
     /** Result messages published (events, health messages and scores). */
     public static final String EVENTS_OUT = "eventsOut";
 
+    /**
+     * Result messages the results sink has delivered: acknowledged by the upstream broker (QoS 1)
+     * or written to it (QoS 0). Events out minus this is what the sink still holds, for instance
+     * while the upstream broker is away. A gauge of the results sink (not per pipeline).
+     */
+    public static final String RESULTS_DELIVERED = "resultsDelivered";
+
     /** Alarms raised (anomaly or maintenance-due episodes begun). */
     public static final String ANOMALIES = "anomalies";
 

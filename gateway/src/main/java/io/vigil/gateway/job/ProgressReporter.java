@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricConfig;
@@ -29,6 +30,7 @@ public final class ProgressReporter implements MetricReporter, Scheduled {
     private static final Logger LOG = LoggerFactory.getLogger("io.vigil.progress");
     private static final Map<String, Long> LATEST = new ConcurrentHashMap<>();
     private static final List<Histogram> LATENCIES = new CopyOnWriteArrayList<>();
+    private static final List<Gauge<?>> DELIVERED = new CopyOnWriteArrayList<>();
 
     private final Map<String, List<Counter>> counters = new ConcurrentHashMap<>();
     private long lastMessages;
@@ -39,6 +41,7 @@ public final class ProgressReporter implements MetricReporter, Scheduled {
         // A new job's counters start at zero; a previous job's totals would read as its own.
         LATEST.clear();
         LATENCIES.clear();
+        DELIVERED.clear();
     }
 
     @Override
@@ -52,6 +55,9 @@ public final class ProgressReporter implements MetricReporter, Scheduled {
         } else if (metric instanceof Histogram histogram
                 && name.equals(PipelineMetrics.RESULT_LATENCY)) {
             LATENCIES.add(histogram);
+        } else if (metric instanceof Gauge<?> gauge
+                && name.equals(PipelineMetrics.RESULTS_DELIVERED)) {
+            DELIVERED.add(gauge);
         }
     }
 
@@ -62,6 +68,7 @@ public final class ProgressReporter implements MetricReporter, Scheduled {
             list.remove(metric);
         }
         LATENCIES.remove(metric);
+        DELIVERED.remove(metric);
     }
 
     @Override
@@ -76,13 +83,14 @@ public final class ProgressReporter implements MetricReporter, Scheduled {
         }
         double[] latency = latencyMillis(0.5, 0.99);
         LOG.info(
-                "progress: messages in {} ({} msg/s), readings windowed {}, windows scored {}, events out {} ({} anomalies), dead letters {}, late {}, result latency p50 {} ms p99 {} ms",
+                "progress: messages in {} ({} msg/s), readings windowed {}, windows scored {}, events out {} ({} anomalies), results delivered {}, dead letters {}, late {}, result latency p50 {} ms p99 {} ms",
                 messages,
                 Math.round(rate),
                 sum(PipelineMetrics.READINGS_WINDOWED),
                 sum(PipelineMetrics.WINDOWS_SCORED),
                 sum(PipelineMetrics.EVENTS_OUT),
                 sum(PipelineMetrics.ANOMALIES),
+                resultsDelivered(),
                 sum(PipelineMetrics.DEAD_LETTERS),
                 sum(PipelineMetrics.READINGS_LATE),
                 String.format(Locale.ROOT, "%.1f", latency[0]),
@@ -126,6 +134,20 @@ public final class ProgressReporter implements MetricReporter, Scheduled {
                                                     (int) Math.ceil(quantiles[q] * size) - 1))];
         }
         return result;
+    }
+
+    /**
+     * Result messages the running job's results sinks in this JVM have delivered so far ({@link
+     * PipelineMetrics#RESULTS_DELIVERED}), read now rather than at the last report.
+     */
+    public static long resultsDelivered() {
+        long total = 0;
+        for (Gauge<?> gauge : DELIVERED) {
+            if (gauge.getValue() instanceof Number delivered) {
+                total += delivered.longValue();
+            }
+        }
+        return total;
     }
 
     /**

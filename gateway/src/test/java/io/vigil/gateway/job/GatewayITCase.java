@@ -28,6 +28,7 @@ import java.util.Map;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.HistogramStatistics;
 import org.apache.flink.metrics.Metric;
@@ -222,6 +223,15 @@ class GatewayITCase {
                                         .as("slowest result, µs")
                                         .isLessThan(10_000_000L);
                             });
+            // Every result message the pipelines sent out reached the upstream broker, the sink
+            // counts it as delivered, and the subscriber there got each one.
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(
+                            () -> {
+                                assertThat(delivered(gateway))
+                                        .isEqualTo(counter(gateway, PipelineMetrics.EVENTS_OUT));
+                                assertThat(results.received()).hasSize((int) delivered(gateway));
+                            });
             assertThat(anomalies(results, "pump-01")).isEmpty();
             for (Fault fault : simulator.faults()) {
                 assertThat(anomalies(results, fault.asset()))
@@ -276,6 +286,21 @@ class GatewayITCase {
                         });
         assertThat(found).as("result latency histograms with values").isNotEmpty();
         return found;
+    }
+
+    /** Result messages the job's results sinks delivered to the upstream broker. */
+    private static long delivered(Gateway gateway) {
+        String job = gateway.job().getJobID().toString();
+        long total = 0;
+        for (Map.Entry<MetricGroup, Map<String, Metric>> group :
+                METRICS.getMetricsByGroup().entrySet()) {
+            if (job.equals(group.getKey().getAllVariables().get("<job_id>"))
+                    && group.getValue().get(PipelineMetrics.RESULTS_DELIVERED)
+                            instanceof Gauge<?> gauge) {
+                total += ((Number) gauge.getValue()).longValue();
+            }
+        }
+        return total;
     }
 
     private static long counter(Gateway gateway, String name) {

@@ -4,6 +4,7 @@ import io.vigil.gateway.mqtt.MqttConnectionConfig;
 import io.vigil.pipelines.OutboundMessage;
 import io.vigil.pipelines.PipelineMetrics;
 import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
@@ -28,18 +29,22 @@ public final class MqttSinkWriter implements SinkWriter<OutboundMessage> {
             int subtask,
             MetricGroup metrics) {
         this.destination = destination;
+        MetricGroup group = metrics.addGroup(PipelineMetrics.GROUP);
         // The last 10 000 results: enough for percentiles, a bounded 80 kB per writer.
         this.latency =
-                metrics.addGroup(PipelineMetrics.GROUP)
-                        .histogram(
-                                PipelineMetrics.RESULT_LATENCY,
-                                new DescriptiveStatisticsHistogram(LATENCY_SAMPLES));
-        String role = destination == OutboundMessage.Destination.UPSTREAM ? "results" : "plant";
+                group.histogram(
+                        PipelineMetrics.RESULT_LATENCY,
+                        new DescriptiveStatisticsHistogram(LATENCY_SAMPLES));
+        boolean upstream = destination == OutboundMessage.Destination.UPSTREAM;
+        String role = upstream ? "results" : "plant";
         this.publisher =
                 new WindowedPublisher(
                         connection,
                         connection.clientIdPrefix() + "-" + role + "-" + subtask,
                         role + " messages");
+        if (upstream) {
+            group.gauge(PipelineMetrics.RESULTS_DELIVERED, (Gauge<Long>) publisher::acknowledged);
+        }
     }
 
     @Override
