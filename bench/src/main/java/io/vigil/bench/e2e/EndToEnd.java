@@ -102,9 +102,9 @@ public final class EndToEnd implements Callable<Integer> {
         int assets = 100;
         int readings = readingsPerAsset != null ? readingsPerAsset : quick ? 1_000 : 3_000;
         long t0 = 1_700_000_000_000L;
-        Telemetry warmup = Telemetry.pumps(assets, 300, 1, t0);
+        Telemetry warmup = Telemetry.pumps(assets, quick ? 300 : 1_000, 1, t0);
         Telemetry measured = Telemetry.pumps(assets, readings, 1, warmup.endMillis + 60_000);
-        Telemetry batchedWarmup = Telemetry.pumps(assets, 300, 10, t0);
+        Telemetry batchedWarmup = Telemetry.pumps(assets, quick ? 300 : 1_000, 10, t0);
         Telemetry batched = Telemetry.pumps(assets, readings, 10, batchedWarmup.endMillis + 60_000);
         System.out.printf(
                 Locale.ROOT,

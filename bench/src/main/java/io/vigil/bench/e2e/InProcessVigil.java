@@ -12,12 +12,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Vigil's real job (MQTT source, the pump pipeline, ONNX scoring, MQTT sink) on a Flink MiniCluster
  * in this JVM, reading from and publishing to the benchmark's broker. The pipeline is the shipped
- * {@code pump-anomaly} one with every window's score published too, so the harness can see each
- * window leave; its idle timeout is long, so the pauses between runs never move event time.
+ * {@code pump-anomaly} one with every window's score published too, so every window is a result
+ * message the sink must deliver (the harness waits for the sink's count of them); its idle timeout
+ * is long, so the pauses between runs never move event time.
  */
 final class InProcessVigil implements AutoCloseable {
-
-    static final String SCORES = "results/+/+/score";
 
     private static final String PIPELINE =
             """
@@ -118,6 +117,16 @@ final class InProcessVigil implements AutoCloseable {
 
     static long windowsScored() {
         return counter(PipelineMetrics.WINDOWS_SCORED);
+    }
+
+    /** Result messages the pipelines sent out, at the last progress report. */
+    static long resultsOut() {
+        return counter(PipelineMetrics.EVENTS_OUT);
+    }
+
+    /** Result messages the results sink has delivered, now. */
+    static long resultsDelivered() {
+        return ProgressReporter.resultsDelivered();
     }
 
     @Override

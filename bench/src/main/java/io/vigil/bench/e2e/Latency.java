@@ -34,14 +34,13 @@ final class Latency {
     Figures measure(double readingsPerSecond, Telemetry warmup, Telemetry measured)
             throws Exception {
         Throughput publisher = new Throughput(workDir, url);
-        try (InProcessVigil vigil = InProcessVigil.start(workDir, url, 1, "1s");
-                Tap scores = new Tap(url, "bench-latency-scores", InProcessVigil.SCORES, 1)) {
+        try (InProcessVigil vigil = InProcessVigil.start(workDir, url, 1, "1s")) {
             // The warm-up runs at the same pace: the histogram keeps the last 10 000 results, and
             // any from a full-speed burst would count against the paced run.
-            publisher.feedVigil(warmup, 1, readingsPerSecond, scores, false);
+            publisher.feedVigil(warmup, 1, readingsPerSecond, false);
             // Fed by hand: the rate achieved is timed over the publishing alone.
             long base = InProcessVigil.readingsWindowed();
-            long resultsBefore = scores.messages();
+            long resultsBefore = InProcessVigil.resultsDelivered();
             GcPauses.Summary gc;
             double achieved;
             try (GcPauses pauses = new GcPauses()) {
@@ -50,7 +49,7 @@ final class Latency {
                                 / publisher
                                         .publishPaced(measured, 1, readingsPerSecond, true)
                                         .seconds();
-                Throughput.awaitVigil(base + measured.readings, scores);
+                Throughput.awaitVigil(base + measured.readings);
                 gc = pauses.summary();
             }
             double[] q = ProgressReporter.latencyMillis(0.5, 0.99, 1.0);
@@ -59,7 +58,7 @@ final class Latency {
                     q[0],
                     q[1],
                     q[2],
-                    scores.messages() - resultsBefore,
+                    InProcessVigil.resultsDelivered() - resultsBefore,
                     gc.count(),
                     gc.maxMillis());
         }

@@ -28,6 +28,11 @@ final class Relay extends Tap {
         publisher.publish("relay/" + topic, message.getPayload(), qos, false);
     }
 
+    /** Messages published again and delivered (acknowledged at QoS 1, written at QoS 0). */
+    long delivered() {
+        return publisher.acknowledged();
+    }
+
     @Override
     public void close() throws MqttException {
         publisher.close();

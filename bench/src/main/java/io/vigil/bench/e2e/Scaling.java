@@ -36,12 +36,10 @@ final class Scaling {
                 Telemetry.pumps(assets, readingsPerAsset, 1, warmup.endMillis + 60_000);
         long heapBefore = heapAfterGc();
         Throughput publisher = new Throughput(workDir, url);
-        try (InProcessVigil vigil = InProcessVigil.start(workDir, url, 1, hop);
-                Tap scores = new Tap(url, "bench-scaling-scores", InProcessVigil.SCORES, 1)) {
-            publisher.feedVigil(warmup, 1, 0, scores, false);
+        try (InProcessVigil vigil = InProcessVigil.start(workDir, url, 1, hop)) {
+            publisher.feedVigil(warmup, 1, 0, false);
             long scoredBefore = InProcessVigil.windowsScored();
-            long started = publisher.feedVigil(measured, 1, 0, scores, true);
-            double seconds = (scores.lastNanos() - started) / 1e9;
+            double seconds = publisher.feedVigil(measured, 1, 0, true).seconds();
             long windows = InProcessVigil.windowsScored() - scoredBefore;
             double state = (heapAfterGc() - heapBefore) / 1048576.0;
             return new Point(

@@ -13,16 +13,15 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
- * A bare Paho v5 subscriber that only counts: messages, payload bytes, and when the first and the
- * latest arrived. It is the ingest ceiling Vigil is compared with, and the listener on Vigil's
- * result topics.
+ * A bare Paho v5 subscriber that only counts: messages, payload bytes, and when the latest arrived.
+ * It is the ingest ceiling Vigil is compared with, and the footprint section's listener on the
+ * sensors' and the results' topics.
  */
 class Tap implements MqttCallback, AutoCloseable {
 
     private final MqttClient client;
     private final AtomicLong messages = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
-    private volatile long firstNanos;
     private volatile long lastNanos;
     private volatile String lastPayload;
     private volatile long markNanos;
@@ -42,9 +41,6 @@ class Tap implements MqttCallback, AutoCloseable {
     @Override
     public void messageArrived(String topic, MqttMessage message) throws Exception {
         long now = System.nanoTime();
-        if (messages.get() == 0) {
-            firstNanos = now;
-        }
         lastNanos = now;
         bytes.addAndGet(message.getPayload().length);
         if (messages.incrementAndGet() == markedAfter + 1) {
@@ -74,10 +70,6 @@ class Tap implements MqttCallback, AutoCloseable {
         return bytes.get();
     }
 
-    long firstNanos() {
-        return firstNanos;
-    }
-
     /**
      * When the message after the first {@code count} arrived; call once the count has passed {@code
      * count} (the tap notes it as it comes only for the count set by {@link #mark}).
@@ -97,23 +89,6 @@ class Tap implements MqttCallback, AutoCloseable {
 
     String lastPayload() {
         return lastPayload;
-    }
-
-    /** Waits until {@code count} messages arrived; false when none came for {@code quietMillis}. */
-    boolean awaitCount(long count, long quietMillis) throws InterruptedException {
-        long seen = messages();
-        long progressAt = System.nanoTime();
-        while (messages() < count) {
-            Thread.sleep(5);
-            long now = messages();
-            if (now != seen) {
-                seen = now;
-                progressAt = System.nanoTime();
-            } else if (System.nanoTime() - progressAt > quietMillis * 1_000_000L) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override
