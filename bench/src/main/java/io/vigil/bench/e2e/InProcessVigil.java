@@ -63,6 +63,7 @@ final class InProcessVigil implements AutoCloseable {
               qos: %d
               client-id-prefix: %s
               shared-group: %s
+              session-expiry: 1s
             pipelines: [bench.yaml]
             flink:
               parallelism: 1
@@ -84,9 +85,10 @@ final class InProcessVigil implements AutoCloseable {
         Path dir = Files.createDirectories(workDir.resolve("vigil"));
         Files.writeString(
                 dir.resolve("bench.yaml"), String.format(Locale.ROOT, PIPELINE, hop, qos));
-        // A fresh client id and shared group per run: the broker keeps a stopped run's persistent
-        // session with its subscription, and would queue messages for it (a reused id inherits
-        // them; a reused group would send it every other message).
+        // A fresh client id and shared group per run, and sessions that end a second after the
+        // run: the broker would otherwise keep a stopped run's session with its subscription and
+        // queue every later QoS 1 message for it (a reused id inherits them; a reused group would
+        // send it every other message), and every run after it would pay for that queueing.
         String clientIds = "bench-vigil-" + RUNS.incrementAndGet();
         String yaml = String.format(Locale.ROOT, GATEWAY, brokerUrl, qos, clientIds, clientIds);
         GatewayConfig config = GatewayConfig.parse("bench-gateway.yaml", yaml, dir);
