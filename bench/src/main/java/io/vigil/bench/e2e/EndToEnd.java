@@ -133,6 +133,10 @@ public final class EndToEnd implements Callable<Integer> {
         }
     }
 
+    private int rounds() {
+        return rounds != null ? rounds : quick ? 1 : 3;
+    }
+
     /**
      * One round of every chosen system that no figure counts. A bare client is compiled within its
      * warm-up run, but Vigil's job keeps the JIT busy for its first two full runs (compiler CPU per
@@ -140,10 +144,6 @@ public final class EndToEnd implements Callable<Integer> {
      * this round the first comparison would partly measure the compiler rather than the steady
      * state a gateway runs in.
      */
-    private int rounds() {
-        return rounds != null ? rounds : quick ? 1 : 3;
-    }
-
     private void warmUpRound(Throughput bench, int qos, Telemetry warmup, Telemetry measured)
             throws Exception {
         System.out.println("  warm-up round, not counted:");

@@ -272,31 +272,22 @@ class GatewayITCase {
 
     /** The latency histograms of the results sink's subtasks that timed a result. */
     private static List<HistogramStatistics> resultLatency(Gateway gateway) {
-        String job = gateway.job().getJobID().toString();
         List<HistogramStatistics> found = new java.util.ArrayList<>();
-        METRICS.getMetricsByGroup()
-                .forEach(
-                        (group, metrics) -> {
-                            if (job.equals(group.getAllVariables().get("<job_id>"))
-                                    && metrics.get(PipelineMetrics.RESULT_LATENCY)
-                                            instanceof Histogram histogram
-                                    && histogram.getCount() > 0) {
-                                found.add(histogram.getStatistics());
-                            }
-                        });
+        for (Map.Entry<MetricGroup, Map<String, Metric>> group : jobGroups(gateway)) {
+            if (group.getValue().get(PipelineMetrics.RESULT_LATENCY) instanceof Histogram histogram
+                    && histogram.getCount() > 0) {
+                found.add(histogram.getStatistics());
+            }
+        }
         assertThat(found).as("result latency histograms with values").isNotEmpty();
         return found;
     }
 
     /** Result messages the job's results sinks delivered to the upstream broker. */
     private static long delivered(Gateway gateway) {
-        String job = gateway.job().getJobID().toString();
         long total = 0;
-        for (Map.Entry<MetricGroup, Map<String, Metric>> group :
-                METRICS.getMetricsByGroup().entrySet()) {
-            if (job.equals(group.getKey().getAllVariables().get("<job_id>"))
-                    && group.getValue().get(PipelineMetrics.RESULTS_DELIVERED)
-                            instanceof Gauge<?> gauge) {
+        for (Map.Entry<MetricGroup, Map<String, Metric>> group : jobGroups(gateway)) {
+            if (group.getValue().get(PipelineMetrics.RESULTS_DELIVERED) instanceof Gauge<?> gauge) {
                 total += ((Number) gauge.getValue()).longValue();
             }
         }
@@ -304,18 +295,22 @@ class GatewayITCase {
     }
 
     private static long counter(Gateway gateway, String name) {
-        String job = gateway.job().getJobID().toString();
         long total = 0;
-        for (Map.Entry<MetricGroup, Map<String, Metric>> group :
-                METRICS.getMetricsByGroup().entrySet()) {
-            Map<String, String> variables = group.getKey().getAllVariables();
-            if (job.equals(variables.get("<job_id>"))
-                    && variables.containsKey("<" + PipelineMetrics.PIPELINE + ">")
+        for (Map.Entry<MetricGroup, Map<String, Metric>> group : jobGroups(gateway)) {
+            if (group.getKey().getAllVariables().containsKey("<" + PipelineMetrics.PIPELINE + ">")
                     && group.getValue().get(name) instanceof Counter counter) {
                 total += counter.getCount();
             }
         }
         return total;
+    }
+
+    /** The metric groups of the gateway's running job, with their metrics by name. */
+    private static List<Map.Entry<MetricGroup, Map<String, Metric>>> jobGroups(Gateway gateway) {
+        String job = gateway.job().getJobID().toString();
+        return METRICS.getMetricsByGroup().entrySet().stream()
+                .filter(group -> job.equals(group.getKey().getAllVariables().get("<job_id>")))
+                .toList();
     }
 
     private static List<JsonNode> anomalies(TopicRecorder results, String asset) {
