@@ -4,6 +4,7 @@ import io.vigil.models.ModelLocation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -371,15 +372,22 @@ public final class EndToEnd implements Callable<Integer> {
         long count = quick ? 20_000 : 100_000;
         for (int batch : new int[] {1, 32}) {
             Inference.Figures f =
-                    bench.measure(batch, batch == 1 ? count / 4 : count, quick ? 1 : 3);
+                    bench.measure(batch, batch == 1 ? count / 4 : count, quick ? 1 : 5);
             System.out.printf(
                     Locale.ROOT,
-                    "inference: %s batch %2d  operator %8.0f windows/s  bare ONNX Runtime %8.0f windows/s  ratio %.3f%n",
+                    "inference: %s batch %2d  operator %8.0f windows/s  bare ONNX Runtime %8.0f windows/s  ratio %.3f%s%n",
                     f.model(),
                     f.batch(),
                     f.operatorPerSecond(),
                     f.barePerSecond(),
-                    f.ratio());
+                    f.ratio(),
+                    f.roundRatios().length > 1
+                            ? " (rounds "
+                                    + Arrays.stream(f.roundRatios())
+                                            .mapToObj(x -> String.format(Locale.ROOT, "%.3f", x))
+                                            .toList()
+                                    + ")"
+                            : "");
             results.add("inference_runs", f);
             if (batch == 32) {
                 results.put("summary", "infer_ratio", f.ratio());

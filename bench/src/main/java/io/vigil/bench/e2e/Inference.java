@@ -23,11 +23,17 @@ final class Inference {
     /** Distinct windows cycled through, so neither side runs on one cached window. */
     private static final int DISTINCT = 4_096;
 
-    record Figures(String model, int batch, double operatorPerSecond, double barePerSecond) {
-        double ratio() {
-            return operatorPerSecond / barePerSecond;
-        }
-    }
+    /**
+     * Each side's median rate, and the median of the rounds' own ratios: the two sides of one round
+     * run seconds apart, so their ratio drifts less with the machine than either rate.
+     */
+    record Figures(
+            String model,
+            int batch,
+            double operatorPerSecond,
+            double barePerSecond,
+            double ratio,
+            double[] roundRatios) {}
 
     private final ModelLocation location;
     private final ModelCard card;
@@ -56,11 +62,19 @@ final class Inference {
     Figures measure(int batch, long count, int rounds) throws Exception {
         double[] bare = new double[rounds];
         double[] operator = new double[rounds];
+        double[] ratios = new double[rounds];
         for (int r = 0; r < rounds; r++) {
             bare[r] = bareLoop(batch, count);
             operator[r] = operator(batch, count);
+            ratios[r] = operator[r] / bare[r];
         }
-        return new Figures(card.name(), batch, Median.of(operator), Median.of(bare));
+        return new Figures(
+                card.name(),
+                batch,
+                Median.of(operator),
+                Median.of(bare),
+                Median.of(ratios),
+                ratios);
     }
 
     /** The ONNX Runtime session alone, windows normalized beforehand. */
