@@ -221,11 +221,15 @@ public final class Gateway implements AutoCloseable {
         return job;
     }
 
-    /** Cancels the job and stops the embedded broker. */
+    /** Cancels the job, waits until its tasks have stopped, and stops the embedded broker. */
     @Override
     public void close() throws Exception {
         try {
             job.cancel().get();
+            // cancel() completes when the request is accepted. Wait for the tasks to stop, so the
+            // sources' MQTT clients have disconnected before the broker goes away (they would
+            // otherwise log a lost connection and try to reconnect while shutting down).
+            job.getJobExecutionResult().exceptionally(cancelled -> null).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.debug("Cancelling the job failed (it may have ended already)", e);
         } finally {
