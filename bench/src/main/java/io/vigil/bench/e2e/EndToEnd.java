@@ -282,12 +282,14 @@ public final class EndToEnd implements Callable<Integer> {
         Footprint.Figures f = new Footprint(out, broker.url()).measure(5, quick ? 10 : 60);
         System.out.printf(
                 Locale.ROOT,
-                "footprint: vigil run -Xmx256m, demo pipeline, %d pumps: RSS %.0f MB, heap used %.0f of %.0f MB; first result %.1f s after launch (first start), %.1f s (restart)%n",
+                "footprint: vigil run -Xmx256m, demo pipeline, %d pumps: RSS %.0f MB, heap used %.0f of %.0f MB; first start: ready %.1f s, first result %.1f s after launch; restart: ready %.1f s, first result %.1f s%n",
                 f.assets(),
                 f.rssMb(),
                 f.heapUsedMb(),
                 f.heapCommittedMb(),
+                f.firstStartToReadySeconds(),
                 f.firstStartToFirstResultSeconds(),
+                f.restartToReadySeconds(),
                 f.restartToFirstResultSeconds());
         System.out.printf(
                 Locale.ROOT,

@@ -1,15 +1,19 @@
 package io.vigil.bench.e2e;
 
 import io.vigil.gateway.mqtt.MqttConnectionConfig;
+import io.vigil.gateway.mqtt.internal.SourceStatus;
 import io.vigil.gateway.mqtt.internal.WindowedPublisher;
 import io.vigil.gateway.simulator.PumpSimulator;
 import io.vigil.gateway.simulator.TelemetryPublisher;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
 
 /**
  * {@code vigil run} as an operator starts it, in its own JVM with {@code -Xmx256m}, running the
@@ -18,12 +22,19 @@ import java.util.regex.Pattern;
  * result on a first start and on a restart (the broker kept the session and queued the readings
  * meanwhile, as after a reboot), RSS and heap at steady state, and the bytes in from the sensors
  * against the bytes out upstream.
+ *
+ * <p>Each start is also timed to the moment the gateway is ready: its source reader's retained
+ * status turns {@code online} once the subscription is active. On a first start the first result
+ * comes a window later than that, because the first window must fill with readings in real time;
+ * the two figures tell the gateway's own start-up apart from the data it has to wait for.
  */
 final class Footprint {
 
     record Figures(
             int assets,
+            double firstStartToReadySeconds,
             double firstStartToFirstResultSeconds,
+            double restartToReadySeconds,
             double restartToFirstResultSeconds,
             double rssMb,
             double heapUsedMb,
@@ -79,17 +90,21 @@ final class Footprint {
         try (Tap in = new Tap(url, "footprint-in", Throughput.TELEMETRY, 1);
                 // The demo pipeline's results only: the other sections left retained health
                 // messages under results/bench/, which would arrive at once on subscribing.
-                Tap out = new Tap(url, "footprint-out", "results/pump-anomaly/#", 1)) {
+                Tap out = new Tap(url, "footprint-out", "results/pump-anomaly/#", 1);
+                OnlineTap status = new OnlineTap(url)) {
             // First start, as on a fresh install: no session yet, so the first window fills in
             // real time, and no class-data archive yet (./vigil records it when this run stops).
             Files.deleteIfExists(CLASS_ARCHIVE);
             double first;
+            double firstReady;
             long before = out.messages();
             out.mark(before);
             long launched = System.nanoTime();
+            status.expectFrom(launched);
             Process gateway = launch(config, dir.resolve("first.log"));
             try {
                 first = awaitResult(out, before, launched, gateway);
+                firstReady = status.onlineSecondsAfter(launched);
             } finally {
                 stop(gateway);
             }
@@ -102,9 +117,11 @@ final class Footprint {
             before = out.messages();
             out.mark(before);
             launched = System.nanoTime();
+            status.expectFrom(launched);
             gateway = launch(config, dir.resolve("restart.log"));
             try {
                 double restart = awaitResult(out, before, launched, gateway);
+                double restartReady = status.onlineSecondsAfter(launched);
                 // Steady state: count bytes over the measured period, then sample memory.
                 Thread.sleep(5_000);
                 long inBytes = in.bytes();
@@ -117,7 +134,9 @@ final class Footprint {
                 long[] heap = heapKb(gateway.pid());
                 return new Figures(
                         assets,
+                        firstReady,
                         first,
+                        restartReady,
                         restart,
                         rssKb(gateway.pid()) / 1024.0,
                         heap[1] / 1024.0,
@@ -131,6 +150,45 @@ final class Footprint {
                 stop(gateway);
                 sensors.interrupt();
             }
+        }
+    }
+
+    /**
+     * Notes when the gateway's source reader reports {@code online}, ignoring the retained status a
+     * previous run left behind (it arrives on subscribing, before the launch).
+     */
+    private static final class OnlineTap extends Tap {
+
+        private volatile long expectedFrom = Long.MAX_VALUE;
+        private volatile long onlineNanos = -1;
+
+        OnlineTap(String url) throws MqttException {
+            super(url, "footprint-status", SourceStatus.filter("footprint"), 1);
+        }
+
+        void expectFrom(long nanos) {
+            onlineNanos = -1;
+            expectedFrom = nanos;
+        }
+
+        @Override
+        void onMessage(String topic, MqttMessage message) {
+            long arrived = lastNanos();
+            if (onlineNanos < 0
+                    && arrived >= expectedFrom
+                    && new String(message.getPayload(), StandardCharsets.UTF_8)
+                            .contains("\"state\":\"online\"")) {
+                onlineNanos = arrived;
+            }
+        }
+
+        /** Called once a result has come: the reader was online before it. */
+        double onlineSecondsAfter(long launched) {
+            if (onlineNanos < 0) {
+                throw new IllegalStateException(
+                        "vigil run gave a result, but its source reported no 'online' status");
+            }
+            return (onlineNanos - launched) / 1e9;
         }
     }
 
