@@ -9,8 +9,10 @@ stopping on the fold), averaged over folds.
 
 PLAN.json: {"name": "plan1", "epochs": 20, "configs": [["base", {}], ["win50", {"window": 50,
 "patch": 5}], ...]}; keys override BASE below ("ensemble": k averages k seeds; "baseline": k adds each
-engine's rows less the mean of its first k cycles as more channels). Prints the RMSE over all cuts and
-over the cuts whose true RUL is under the cap. One CPU thread; about 10 minutes per config here.
+engine's rows less the mean of its first k cycles as more channels; "age": s gives the head the
+engine's age, its cycles so far divided by s, as an operator knows a machine's operating hours).
+Prints the RMSE over all cuts, over the cuts whose true RUL is under the cap, and per subset. One CPU
+thread; about 10 minutes per config here.
 """
 import argparse, json, math, os, sys, time
 import numpy as np, torch
@@ -27,17 +29,20 @@ def units(path):
     return [t[t[:, 0] == u][:, 2:][:, [COLUMNS.index(c) for c in CHANNELS]] for u in np.unique(t[:, 0])]
 
 class Model(nn.Module):
-    def __init__(s, window, patch, dim, heads, hidden, layers, dropout, level, smooth, slope, C):
+    def __init__(s, window, patch, dim, heads, hidden, layers, dropout, level, smooth, slope, C, age=False):
         super().__init__()
-        s.window, s.patch, s.level, s.smooth, s.slope = window, patch, level, smooth, slope
+        s.window, s.patch, s.level, s.smooth, s.slope, s.age = window, patch, level, smooth, slope, age
+        if age: C -= 1  # the last channel is the age, read from the window's last row only
         s.embed = nn.Linear(patch * C, dim)
         s.position = nn.Parameter(torch.randn(1, window // patch, dim) * 0.02)
         s.encoder = nn.Sequential(*[EncoderLayer(dim, heads, hidden, dropout) for _ in range(layers)])
-        extra = 2 * C + (C if slope else 0)
+        extra = 2 * C + (C if slope else 0) + (1 if age else 0)
         s.head = nn.Sequential(nn.Linear(dim + extra, dim), nn.GELU(), nn.Dropout(dropout), nn.Linear(dim, 1))
         t = torch.arange(window, dtype=torch.float32); t = t - t.mean()
         s.register_buffer("t", (t / (t * t).sum()).reshape(1, window, 1))
     def forward(s, w):
+        if s.age:
+            age = w[:, -1, -1:]; w = w[:, :, :-1]
         if s.smooth > 0:  # causal exponential smoothing of every channel, row by row
             a = s.smooth; n = w.shape[1]
             acc = w[:, 0]
@@ -50,6 +55,7 @@ class Model(nn.Module):
         recent = w[:, -s.level:].mean(1); change = recent - w[:, :s.level].mean(1)
         feats = [tok, recent, change]
         if s.slope: feats.append((w * s.t).sum(1) * s.window)
+        if s.age: feats.append(age)
         return s.head(torch.cat(feats, 1)) * CAP
 
 def windows(us, W):
@@ -72,20 +78,24 @@ def cuts(us, W, rng, n=20):
 def run(cfg, fold, seed, dev, data):
     torch.manual_seed(seed); rng = np.random.default_rng(1000 + fold)
     all_units = [units(os.path.join(data, f"train_{s}.txt")) for s in ("FD001", "FD003")]
-    tr, va = [], []
-    for us in all_units:
+    tr, va, va_subset = [], [], []
+    for subset, us in enumerate(all_units):
         order = np.random.default_rng(0).permutation(len(us))
         for i, ui in enumerate(order):
             (va if i % 5 == fold else tr).append(us[ui])
+            if i % 5 == fold: va_subset.append(subset)
     rows = np.concatenate(tr); mean, std = rows.mean(0), rows.std(0)
     tr = [(u - mean) / std for u in tr]; va = [(u - mean) / std for u in va]
     if cfg["baseline"]:  # each engine's own offset: its rows less the mean of its first cycles
         k = cfg["baseline"]
         tr = [np.concatenate([u, u - u[:k].mean(0)], 1) for u in tr]
         va = [np.concatenate([u, u - u[:k].mean(0)], 1) for u in va]
+    if cfg["age"]:  # cycles so far, scaled, as one more channel (after the normalization)
+        tr = [np.concatenate([u, np.arange(1, len(u) + 1)[:, None] / cfg["age"]], 1) for u in tr]
+        va = [np.concatenate([u, np.arange(1, len(u) + 1)[:, None] / cfg["age"]], 1) for u in va]
     W = cfg["window"]
     x, y = windows(tr, W); vx, vy = cuts(va, W, rng)
-    m = Model(W, cfg["patch"], cfg["dim"], 4, cfg["dim"] * 2, cfg["layers"], cfg["dropout"], cfg["level"], cfg["smooth"], cfg["slope"], x.shape[2]).to(dev)
+    m = Model(W, cfg["patch"], cfg["dim"], 4, cfg["dim"] * 2, cfg["layers"], cfg["dropout"], cfg["level"], cfg["smooth"], cfg["slope"], x.shape[2], bool(cfg["age"])).to(dev)
     opt = torch.optim.AdamW(m.parameters(), lr=cfg["lr"], weight_decay=cfg["wd"])
     B = 256; steps = math.ceil(len(x) / B)
     sch = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg["lr"], total_steps=cfg["epochs"] * steps, pct_start=0.1)
@@ -105,9 +115,9 @@ def run(cfg, fold, seed, dev, data):
             hist.append(float(np.sqrt(np.mean((p - vy) ** 2))))
     m.eval()
     with torch.no_grad(): p = m(VX)[:, 0].clamp(0, CAP).cpu().numpy()
-    return p, vy, hist
+    return p, vy, hist, np.repeat(va_subset, 20)
 
-BASE = dict(window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
+BASE = dict(window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("plan")
@@ -121,6 +131,7 @@ if __name__ == "__main__":
         if epochs and "epochs" not in over: cfg["epochs"] = epochs
         t0 = time.time(); rm = []; hs = []
         single = []; below = []  # below: the cuts whose true RUL is under the cap (the hard part)
+        per_subset = [[], []]  # FD001, FD003
         for fold in range(5):
             # an ensemble averages the predictions of models that differ only in their seed
             runs = [run(cfg, fold, seed, "cpu", args.data) for seed in range(1, cfg["ensemble"] + 1)]
@@ -128,8 +139,10 @@ if __name__ == "__main__":
             p = np.mean([r[0] for r in runs], 0)
             rm.append(float(np.sqrt(np.mean((p - vy) ** 2)))); hs.append(runs[0][2])
             below.append(float(np.sqrt(np.mean(((p - vy) ** 2)[vy < CAP]))))
+            for k in (0, 1):
+                per_subset[k].append(float(np.sqrt(np.mean(((p - vy) ** 2)[runs[0][3] == k]))))
             single.append(float(np.sqrt(np.mean((runs[0][0] - vy) ** 2))))
-        line = f"{name:28s} cv {np.mean(rm):.3f} folds {' '.join(f'{r:.2f}' for r in rm)}  under cap {np.mean(below):.3f}  ({time.time()-t0:.0f} s)"
+        line = f"{name:28s} cv {np.mean(rm):.3f} folds {' '.join(f'{r:.2f}' for r in rm)}  under cap {np.mean(below):.3f}  FD001 {np.mean(per_subset[0]):.3f} FD003 {np.mean(per_subset[1]):.3f}  ({time.time()-t0:.0f} s)"
         if cfg["ensemble"] > 1: line += f"  seed 1 alone {np.mean(single):.3f}"
         print(line, flush=True)
         with open(plan["name"] + ".log", "a") as f:

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,12 +15,16 @@ import java.util.stream.Stream;
 /**
  * NASA C-MAPSS test sets: {@code test_FD00x.txt} (space-separated: unit, cycle, three operating
  * settings, 21 sensors) with {@code RUL_FD00x.txt} (the true remaining life after each unit's last
- * cycle, one line per unit). Columns are named {@code setting1..setting3} and {@code s1..s21}.
+ * cycle, one line per unit). Columns are named {@code setting1..setting3} and {@code s1..s21}; a
+ * pipeline may also read {@code cycle}, the engine's age in cycles, as an engine reports it.
  */
 public final class CmapssDataset {
 
     /** The column names, in file order after unit and cycle. */
     public static final List<String> COLUMNS = columns();
+
+    /** The name under which a unit's cycle numbers are replayed. */
+    public static final String CYCLE = "cycle";
 
     private static final Pattern TEST = Pattern.compile("test_(FD\\d{3})\\.txt");
 
@@ -35,8 +40,14 @@ public final class CmapssDataset {
     public record Unit(
             String subset, String asset, int[] cycles, double[][] values, double trueRul) {
 
-        /** The values of one column of {@link #COLUMNS}, or {@code null} for another name. */
+        /**
+         * The values of one column of {@link #COLUMNS}, or the cycles for {@code cycle}, or {@code
+         * null} for another name.
+         */
         public double[] column(String name) {
+            if (name.equals(CYCLE)) {
+                return Arrays.stream(cycles).asDoubleStream().toArray();
+            }
             int c = COLUMNS.indexOf(name);
             return c < 0 ? null : Evaluation.column(values, c);
         }
@@ -99,7 +110,7 @@ public final class CmapssDataset {
                 for (int r = 0; r < cycles.length; r++) {
                     double[] row = cyclesOfUnit.get(r);
                     cycles[r] = (int) row[0];
-                    values[r] = java.util.Arrays.copyOfRange(row, 1, row.length);
+                    values[r] = Arrays.copyOfRange(row, 1, row.length);
                 }
                 units.add(
                         new Unit(
