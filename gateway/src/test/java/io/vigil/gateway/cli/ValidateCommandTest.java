@@ -100,7 +100,7 @@ class ValidateCommandTest {
                 .isZero();
         assertThat(out.toString())
                 .contains(
-                        "window      count: the last 50 readings, every 1 readings -> 50 rows x 14"
+                        "window      count: the last 50 readings, every 1 readings -> 50 rows x 15"
                                 + " columns; no resampling; first window at 30 readings, its"
                                 + " missing rows repeating the first");
     }
