@@ -33,10 +33,10 @@ Outputs in ``--out``: ``model.onnx`` (student, opset 17, dynamic batch), ``model
 ``teacher.onnx`` (card ``variants``), ``card.json``, ``golden.json`` (FP32, INT8 and teacher outputs
 for six test windows) and ``metrics.json``.
 
-Example (from the repository root; about 22 minutes on one CPU thread)::
+Example (from the repository root; the shipped files, about 10 minutes on two CPU threads)::
 
     /usr/bin/python3 models/training/train_cmapss_transformer.py \\
-        --data ../shared/data/cmapss --out models/zoo/cmapss-transformer
+        --data ../shared/data/cmapss --out models/zoo/cmapss-transformer --threads 2
 
 ``--smoke`` trains one epoch on a sixteenth of the windows with a one-model teacher.
 """
