@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,16 +14,13 @@ import java.util.stream.Stream;
 /**
  * NASA C-MAPSS test sets: {@code test_FD00x.txt} (space-separated: unit, cycle, three operating
  * settings, 21 sensors) with {@code RUL_FD00x.txt} (the true remaining life after each unit's last
- * cycle, one line per unit). Columns are named {@code setting1..setting3} and {@code s1..s21}; a
- * pipeline may also read {@code cycle}, the engine's age in cycles, as an engine reports it.
+ * cycle, one line per unit). Columns are named {@code cycle} (the engine's age in cycles, as an
+ * engine reports it), {@code setting1..setting3} and {@code s1..s21}.
  */
 public final class CmapssDataset {
 
-    /** The column names, in file order after unit and cycle. */
+    /** The column names, in file order after the unit. */
     public static final List<String> COLUMNS = columns();
-
-    /** The name under which a unit's cycle numbers are replayed. */
-    public static final String CYCLE = "cycle";
 
     private static final Pattern TEST = Pattern.compile("test_(FD\\d{3})\\.txt");
 
@@ -40,14 +36,8 @@ public final class CmapssDataset {
     public record Unit(
             String subset, String asset, int[] cycles, double[][] values, double trueRul) {
 
-        /**
-         * The values of one column of {@link #COLUMNS}, or the cycles for {@code cycle}, or {@code
-         * null} for another name.
-         */
+        /** The values of one column of {@link #COLUMNS}, or {@code null} for another name. */
         public double[] column(String name) {
-            if (name.equals(CYCLE)) {
-                return Arrays.stream(cycles).asDoubleStream().toArray();
-            }
             int c = COLUMNS.indexOf(name);
             return c < 0 ? null : Evaluation.column(values, c);
         }
@@ -81,13 +71,12 @@ public final class CmapssDataset {
             Map<Integer, List<double[]>> rows = new LinkedHashMap<>();
             for (String line : Files.readAllLines(test)) {
                 String[] cells = line.strip().split("\\s+");
-                if (cells.length < 2 + COLUMNS.size()) {
+                if (cells.length < 1 + COLUMNS.size()) {
                     continue;
                 }
-                double[] row = new double[1 + COLUMNS.size()];
-                row[0] = Double.parseDouble(cells[1]);
+                double[] row = new double[COLUMNS.size()];
                 for (int c = 0; c < COLUMNS.size(); c++) {
-                    row[1 + c] = Double.parseDouble(cells[2 + c]);
+                    row[c] = Double.parseDouble(cells[1 + c]);
                 }
                 rows.computeIfAbsent(Integer.parseInt(cells[0]), u -> new ArrayList<>()).add(row);
             }
@@ -110,7 +99,7 @@ public final class CmapssDataset {
                 for (int r = 0; r < cycles.length; r++) {
                     double[] row = cyclesOfUnit.get(r);
                     cycles[r] = (int) row[0];
-                    values[r] = Arrays.copyOfRange(row, 1, row.length);
+                    values[r] = row;
                 }
                 units.add(
                         new Unit(
@@ -125,7 +114,7 @@ public final class CmapssDataset {
     }
 
     private static List<String> columns() {
-        List<String> names = new ArrayList<>(List.of("setting1", "setting2", "setting3"));
+        List<String> names = new ArrayList<>(List.of("cycle", "setting1", "setting2", "setting3"));
         for (int s = 1; s <= 21; s++) {
             names.add("s" + s);
         }

@@ -25,7 +25,7 @@ class CmapssDatasetTest {
         CmapssDataset.Unit unit = units.get(0);
         assertThat(unit.asset()).isEqualTo("FD001-unit-4");
         assertThat(unit.trueRul()).isEqualTo(42.0);
-        assertThat(unit.column(CmapssDataset.CYCLE)).containsExactly(3.0, 4.0, 5.0);
+        assertThat(unit.column("cycle")).containsExactly(3.0, 4.0, 5.0);
         assertThat(unit.column("s2")).containsExactly(10.0, 11.0, 12.5);
         assertThat(unit.column("s22")).isNull();
     }
