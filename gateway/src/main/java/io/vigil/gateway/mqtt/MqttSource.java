@@ -27,8 +27,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  *
  * <h2>Delivery guarantee</h2>
  *
- * At QoS 1 a message is acknowledged to the broker once it is in the reader's bounded hand-off
- * queue, so:
+ * At QoS 1 a message is acknowledged to the broker when the reader hands it from its bounded
+ * hand-off queue to Flink, so:
  *
  * <ul>
  *   <li>While the gateway is down, or a reader reconnects, the broker queues QoS 1 messages for the
@@ -38,9 +38,10 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  *       reading, and messages wait in the broker: backpressure, not drops. (The broker's own queue
  *       limit still applies: Mosquitto's {@code max_queued_messages} and HiveMQ's {@code
  *       max-queue-size} default to 1 000; Vigil's embedded broker raises it.)
- *   <li>If the gateway process crashes, messages already acknowledged but still in the hand-off
- *       queue or in flight inside the job are lost: this source is at-least-once up to the
- *       hand-off, not end to end. MQTT has no offsets to rewind to.
+ *   <li>If the gateway process crashes, messages already acknowledged and in flight inside the job
+ *       are lost: this source is at-least-once up to the hand-off to Flink, not end to end. MQTT
+ *       has no offsets to rewind to. Messages still in the hand-off queue are not acknowledged yet,
+ *       and the broker sends them again.
  *   <li>At QoS 0 the broker may drop messages for a slow subscriber.
  * </ul>
  *

@@ -2,6 +2,7 @@ package io.vigil.gateway.mqtt.internal;
 
 import io.vigil.gateway.mqtt.MqttConnectionConfig;
 import io.vigil.pipelines.InboundMessage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -11,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
-import org.apache.flink.connector.base.source.reader.synchronization.FutureCompletingBlockingQueue;
 import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.metrics.Counter;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -38,13 +38,21 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
     private static final Logger LOG = LoggerFactory.getLogger(MqttSourceReader.class);
     private static final int MAX_RECORDS_PER_POLL = 256;
 
+    /**
+     * The task thread is woken for this many waiting messages, or {@link #HAND_OFF_LINGER} after
+     * the first, whichever comes first (see {@link HandOffQueue}).
+     */
+    private static final int HAND_OFF_WAKE_BATCH = 64;
+
+    private static final Duration HAND_OFF_LINGER = Duration.ofMillis(1);
+
     private final MqttConnectionConfig connection;
     private final List<String> topics;
     private final int qos;
     private final String sharedGroup;
-    private final FutureCompletingBlockingQueue<Delivery> handOff;
+    private final HandOffQueue<Delivery> handOff;
     private final Counter received;
-    private final ScheduledExecutorService connector;
+    private final ScheduledExecutorService scheduler;
 
     private MqttAsyncClient client;
     private String statusTopic;
@@ -63,15 +71,17 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
         this.topics = topics;
         this.qos = qos;
         this.sharedGroup = sharedGroup;
-        this.handOff = new FutureCompletingBlockingQueue<>(queueCapacity);
         this.received = context.metricGroup().counter("mqttMessagesReceived");
-        this.connector =
+        // Schedules reconnects and wakes the task thread when a hand-off batch lingers.
+        this.scheduler =
                 Executors.newSingleThreadScheduledExecutor(
                         runnable -> {
-                            Thread thread = new Thread(runnable, "vigil-mqtt-source-connect");
+                            Thread thread = new Thread(runnable, "vigil-mqtt-source-scheduler");
                             thread.setDaemon(true);
                             return thread;
                         });
+        this.handOff =
+                new HandOffQueue<>(queueCapacity, HAND_OFF_WAKE_BATCH, HAND_OFF_LINGER, scheduler);
     }
 
     @Override
@@ -108,7 +118,7 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
 
     @Override
     public CompletableFuture<Void> isAvailable() {
-        return handOff.getAvailabilityFuture();
+        return handOff.availability();
     }
 
     @Override
@@ -124,7 +134,7 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
             statusTopic = SourceStatus.topic(connection.clientIdPrefix(), split.index());
             client.setCallback(new Callback());
             client.setManualAcks(true);
-            connector.execute(this::connect);
+            scheduler.execute(this::connect);
         }
     }
 
@@ -178,7 +188,7 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
                 error.getMessage(),
                 delay);
         if (!closed) {
-            connector.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+            scheduler.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -212,7 +222,7 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
                                                             + "' (reason code 0x"
                                                             + Integer.toHexString(codes[i])
                                                             + ")");
-                                    handOff.notifyAvailable();
+                                    handOff.wakeUp();
                                     return;
                                 }
                             }
@@ -251,8 +261,8 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
     @Override
     public void close() throws Exception {
         closed = true;
-        handOff.wakeUpPuttingThread(0);
-        connector.shutdownNow();
+        handOff.close();
+        scheduler.shutdownNow();
         if (client != null) {
             try {
                 if (client.isConnected()) {
@@ -287,7 +297,7 @@ public final class MqttSourceReader implements SourceReader<InboundMessage, Mqtt
             // The message is acknowledged when the task thread hands it to Flink.
             InboundMessage inbound =
                     new InboundMessage(topic, message.getPayload(), System.currentTimeMillis());
-            if (!handOff.put(0, new Delivery(inbound, message.getId(), message.getQos()))) {
+            if (!handOff.put(new Delivery(inbound, message.getId(), message.getQos()))) {
                 // Woken up by close(): throwing leaves the message unacknowledged for redelivery.
                 throw new IllegalStateException(
                         "Reader closed; the broker redelivers this message.");
