@@ -35,6 +35,7 @@ public final class Gateway implements AutoCloseable {
     private final MqttConnectionConfig upstream;
     private final String sharedGroup;
     private volatile JobClient job;
+    private volatile boolean closing;
     private volatile List<PipelineSpec> pipelines;
 
     private Gateway(
@@ -196,14 +197,17 @@ public final class Gateway implements AutoCloseable {
         return sharedGroup == null ? 1 : config.parallelism();
     }
 
-    /** Blocks until the job ends for good: a job a reload replaced does not count. */
+    /**
+     * Blocks until the job ends for good: a job a reload replaced does not count, and a job that
+     * {@link #close()} cancelled (Ctrl-C, a stop signal) ends normally.
+     */
     public void awaitTermination() throws Exception {
         while (true) {
             JobClient current = job;
             try {
                 current.getJobExecutionResult().get();
             } catch (ExecutionException e) {
-                if (job == current) {
+                if (job == current && !closing) {
                     throw e;
                 }
             }
@@ -224,6 +228,7 @@ public final class Gateway implements AutoCloseable {
     /** Cancels the job, waits until its tasks have stopped, and stops the embedded broker. */
     @Override
     public void close() throws Exception {
+        closing = true;
         try {
             job.cancel().get();
             // cancel() completes when the request is accepted. Wait for the tasks to stop, so the

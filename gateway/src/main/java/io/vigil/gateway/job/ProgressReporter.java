@@ -73,9 +73,14 @@ public final class ProgressReporter implements MetricReporter, Scheduled {
 
     @Override
     public void report() {
+        if (counters.values().stream().allMatch(List::isEmpty)) {
+            return; // No job runs (yet, or any more): nothing to report.
+        }
         long messages = sum(PipelineMetrics.MESSAGES_IN);
         long now = System.nanoTime();
-        double rate = (messages - lastMessages) / Math.max(1e-9, (now - lastNanos) / 1e9);
+        // A reload's new job counts from zero again.
+        long since = messages >= lastMessages ? lastMessages : 0;
+        double rate = (messages - since) / Math.max(1e-9, (now - lastNanos) / 1e9);
         lastMessages = messages;
         lastNanos = now;
         for (String name : counters.keySet()) {

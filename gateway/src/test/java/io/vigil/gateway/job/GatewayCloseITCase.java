@@ -13,6 +13,8 @@ import io.vigil.gateway.testing.ReaderStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -54,11 +56,23 @@ class GatewayCloseITCase {
             ReaderStatus.awaitOnline(
                     gateway.plantUrl(), "it-close", List.of("source-0"), Duration.ofSeconds(60));
             JobClient job = gateway.job();
+            // vigil run's main thread waits here while a stop signal's hook calls close().
+            CompletableFuture<Void> running =
+                    CompletableFuture.runAsync(
+                            () -> {
+                                try {
+                                    gateway.awaitTermination();
+                                } catch (Exception e) {
+                                    throw new CompletionException(e);
+                                }
+                            });
 
             gateway.close();
 
             // The job had ended (cancelled) when close returned ...
             assertThat(job.getJobExecutionResult()).isCompletedExceptionally();
+            // ... and the wait for it ends normally: a stop is no failure to report.
+            assertThat(running).succeedsWithin(Duration.ofSeconds(10));
             // ... so its source never saw the broker go away: no lost connection, no reconnecting.
             await().during(Duration.ofSeconds(2))
                     .atMost(Duration.ofSeconds(3))
