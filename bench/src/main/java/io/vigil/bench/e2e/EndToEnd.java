@@ -49,8 +49,9 @@ public final class EndToEnd implements Callable<Integer> {
             names = "--systems",
             split = ",",
             description =
-                    "Throughput: the systems to run (bare, relay, vigil; default all), e.g. to profile one.")
-    List<String> systems = List.of("bare", "relay", "vigil");
+                    "Throughput: the systems to run (bare, buffered, relay, vigil; default all, --quick"
+                            + " leaves out buffered), e.g. to profile one.")
+    List<String> systems;
 
     @Option(
             names = "--rounds",
@@ -99,6 +100,12 @@ public final class EndToEnd implements Callable<Integer> {
     }
 
     private void throughput(Mosquitto broker, Results results) throws Exception {
+        if (systems == null) {
+            systems =
+                    quick
+                            ? List.of("bare", "relay", "vigil")
+                            : List.of("bare", "buffered", "relay", "vigil");
+        }
         Throughput bench = new Throughput(out, broker.url());
         int assets = 100;
         int readings = readingsPerAsset != null ? readingsPerAsset : quick ? 1_000 : 3_000;
@@ -169,16 +176,23 @@ public final class EndToEnd implements Callable<Integer> {
             List<String> chosen)
             throws Exception {
         List<Double> bare = new ArrayList<>();
+        List<Double> buffered = new ArrayList<>();
         List<Double> relay = new ArrayList<>();
         List<Double> vigil = new ArrayList<>();
         List<Double> toBare = new ArrayList<>();
+        List<Double> toBuffered = new ArrayList<>();
         List<Double> toRelay = new ArrayList<>();
         Map<String, List<Double>> cpu = new TreeMap<>();
         for (int round = 0; round < rounds; round++) {
             Double b = null;
+            Double bb = null;
             Double r = null;
             if (chosen.contains("bare")) {
                 bare.add(b = report(results, bench.run("bare", qos, warmup, measured), cpu));
+            }
+            if (chosen.contains("buffered")) {
+                buffered.add(
+                        bb = report(results, bench.run("buffered", qos, warmup, measured), cpu));
             }
             if (chosen.contains("relay")) {
                 relay.add(r = report(results, bench.run("relay", qos, warmup, measured), cpu));
@@ -189,15 +203,20 @@ public final class EndToEnd implements Callable<Integer> {
                 if (b != null) {
                     toBare.add(v / b);
                 }
+                if (bb != null) {
+                    toBuffered.add(v / bb);
+                }
                 if (r != null) {
                     toRelay.add(v / r);
                 }
             }
         }
         putMedian(results, "bare_" + label, bare);
+        putMedian(results, "buffered_" + label, buffered);
         putMedian(results, "relay_" + label, relay);
         putMedian(results, "vigil_" + label, vigil);
         putMedian(results, "e2e_ratio_" + label, toBare);
+        putMedian(results, "buffered_ratio_" + label, toBuffered);
         putMedian(results, "relay_ratio_" + label, toRelay);
         List<String> cpuMedians = new ArrayList<>();
         cpu.forEach(
@@ -209,11 +228,20 @@ public final class EndToEnd implements Callable<Integer> {
         if (rounds > 1 && !toBare.isEmpty()) {
             System.out.printf(
                     Locale.ROOT,
-                    "  %s, median of %d rounds: Vigil / bare subscriber %.2f (rounds %s)%s%n",
+                    "  %s, median of %d rounds: Vigil / bare subscriber %.2f (rounds %s)%s%s%n",
                     label,
                     rounds,
                     Median.of(toBare),
                     toBare.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList(),
+                    toBuffered.isEmpty()
+                            ? ""
+                            : String.format(
+                                    Locale.ROOT,
+                                    ", / buffered subscriber %.2f (rounds %s)",
+                                    Median.of(toBuffered),
+                                    toBuffered.stream()
+                                            .map(x -> String.format(Locale.ROOT, "%.2f", x))
+                                            .toList()),
                     toRelay.isEmpty()
                             ? ""
                             : String.format(Locale.ROOT, ", / relay %.2f", Median.of(toRelay)));

@@ -2,6 +2,7 @@ package io.vigil.bench.e2e;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.SocketFactory;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
@@ -29,11 +30,20 @@ class Tap implements MqttCallback, AutoCloseable {
     private volatile boolean keepLast;
 
     Tap(String url, String clientId, String filter, int qos) throws MqttException {
+        this(url, clientId, filter, qos, null);
+    }
+
+    /** A tap whose connection uses {@code sockets} (null: Paho's default, plain Paho). */
+    Tap(String url, String clientId, String filter, int qos, SocketFactory sockets)
+            throws MqttException {
         client = new MqttClient(url, clientId, new MemoryPersistence());
         client.setCallback(this);
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(true);
         options.setReceiveMaximum(65_535);
+        if (sockets != null) {
+            options.setSocketFactory(sockets);
+        }
         client.connect(options);
         client.subscribe(filter, qos);
     }
