@@ -44,7 +44,10 @@ class MqttSourceITCase {
     @Timeout(180)
     void sharedSubscriptionOnTheEmbeddedBrokerLosesNothing() throws Exception {
         try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0)) {
-            assertLossless(broker.url());
+            // HiveMQ CE gives a shared subscription's messages to whichever member has room, so a
+            // reader that keeps up may get all of them (it did, once the readers read through a
+            // buffer): no split is promised. Vigil runs one reader on the embedded broker anyway.
+            assertLossless(broker.url(), false);
         }
     }
 
@@ -52,7 +55,8 @@ class MqttSourceITCase {
     @Timeout(180)
     void sharedSubscriptionOnMosquittoLosesNothing(@TempDir Path dir) throws Exception {
         try (Mosquitto mosquitto = Mosquitto.start(dir)) {
-            assertLossless(mosquitto.url());
+            // Mosquitto deals a shared subscription's messages to its members in turn.
+            assertLossless(mosquitto.url(), true);
         }
     }
 
@@ -121,7 +125,7 @@ class MqttSourceITCase {
         }
     }
 
-    private static void assertLossless(String url) throws Exception {
+    private static void assertLossless(String url, boolean bothReadersGetAShare) throws Exception {
         String run = UUID.randomUUID().toString();
         String prefix = "it-" + run.substring(0, 8);
         MqttConnectionConfig connection =
@@ -132,11 +136,16 @@ class MqttSourceITCase {
             assertThat(publish(connection, prefix + "-publisher", 0, MESSAGES)).isEqualTo(MESSAGES);
             await().atMost(Duration.ofSeconds(90))
                     .until(() -> CountingSink.distinct(run) == MESSAGES);
-            assertThat(CountingSink.total(run)).isGreaterThanOrEqualTo(MESSAGES);
-            // The broker split the load: both readers got a share.
-            assertThat(CountingSink.bySubtask(run)).hasSize(2);
-            assertThat(CountingSink.bySubtask(run).values())
-                    .allSatisfy(count -> assertThat(count.get()).isPositive());
+            // Shared, not a subscription each: with two plain subscriptions every message would
+            // arrive twice. (QoS 1 allows a redelivered duplicate, never a copy per reader.)
+            assertThat(CountingSink.total(run))
+                    .isGreaterThanOrEqualTo(MESSAGES)
+                    .isLessThan(2L * MESSAGES);
+            if (bothReadersGetAShare) {
+                assertThat(CountingSink.bySubtask(run)).hasSize(2);
+                assertThat(CountingSink.bySubtask(run).values())
+                        .allSatisfy(count -> assertThat(count.get()).isPositive());
+            }
         } finally {
             job.cancel().get();
         }

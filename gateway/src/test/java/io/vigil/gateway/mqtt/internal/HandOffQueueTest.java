@@ -82,18 +82,7 @@ class HandOffQueueTest {
         queue.put(1);
         queue.put(2);
         AtomicBoolean third = new AtomicBoolean();
-        Thread producer =
-                new Thread(
-                        () -> {
-                            try {
-                                third.set(queue.put(3));
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        });
-        producer.start();
-
-        await().until(() -> producer.getState() == Thread.State.WAITING);
+        Thread producer = blockedPut(queue, 3, third);
         assertThat(third).isFalse();
         assertThat(queue.poll()).isEqualTo(1);
         producer.join(10_000);
@@ -108,17 +97,7 @@ class HandOffQueueTest {
         HandOffQueue<Integer> queue = new HandOffQueue<>(1, 64, NEVER, timer);
         queue.put(1);
         AtomicBoolean accepted = new AtomicBoolean(true);
-        Thread producer =
-                new Thread(
-                        () -> {
-                            try {
-                                accepted.set(queue.put(2));
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        });
-        producer.start();
-        await().until(() -> producer.getState() == Thread.State.WAITING);
+        Thread producer = blockedPut(queue, 2, accepted);
 
         CompletableFuture<Void> available = queue.availability();
         queue.close();
@@ -127,5 +106,22 @@ class HandOffQueueTest {
         assertThat(accepted).isFalse();
         assertThat(available).isDone();
         assertThat(queue.put(3)).isFalse();
+    }
+
+    /** Starts putting {@code item} on a thread of its own and returns once that put blocks. */
+    private static Thread blockedPut(
+            HandOffQueue<Integer> queue, int item, AtomicBoolean accepted) {
+        Thread producer =
+                new Thread(
+                        () -> {
+                            try {
+                                accepted.set(queue.put(item));
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        });
+        producer.start();
+        await().until(() -> producer.getState() == Thread.State.WAITING);
+        return producer;
     }
 }
