@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -175,49 +176,34 @@ public final class EndToEnd implements Callable<Integer> {
             String label,
             List<String> chosen)
             throws Exception {
-        List<Double> bare = new ArrayList<>();
-        List<Double> buffered = new ArrayList<>();
-        List<Double> relay = new ArrayList<>();
+        // Each round runs the chosen baselines in order, then Vigil against each of them.
+        Map<Baseline, List<Double>> rates = new LinkedHashMap<>();
+        Map<Baseline, List<Double>> ratios = new LinkedHashMap<>();
         List<Double> vigil = new ArrayList<>();
-        List<Double> toBare = new ArrayList<>();
-        List<Double> toBuffered = new ArrayList<>();
-        List<Double> toRelay = new ArrayList<>();
         Map<String, List<Double>> cpu = new TreeMap<>();
         for (int round = 0; round < rounds; round++) {
-            Double b = null;
-            Double bb = null;
-            Double r = null;
-            if (chosen.contains("bare")) {
-                bare.add(b = report(results, bench.run("bare", qos, warmup, measured), cpu));
-            }
-            if (chosen.contains("buffered")) {
-                buffered.add(
-                        bb = report(results, bench.run("buffered", qos, warmup, measured), cpu));
-            }
-            if (chosen.contains("relay")) {
-                relay.add(r = report(results, bench.run("relay", qos, warmup, measured), cpu));
+            Map<Baseline, Double> thisRound = new LinkedHashMap<>();
+            for (Baseline baseline : Baseline.values()) {
+                if (chosen.contains(baseline.system)) {
+                    double rate =
+                            report(results, bench.run(baseline.system, qos, warmup, measured), cpu);
+                    rates.computeIfAbsent(baseline, b -> new ArrayList<>()).add(rate);
+                    thisRound.put(baseline, rate);
+                }
             }
             if (chosen.contains("vigil")) {
                 double v = report(results, bench.run("vigil", qos, warmup, measured), cpu);
                 vigil.add(v);
-                if (b != null) {
-                    toBare.add(v / b);
-                }
-                if (bb != null) {
-                    toBuffered.add(v / bb);
-                }
-                if (r != null) {
-                    toRelay.add(v / r);
-                }
+                thisRound.forEach(
+                        (baseline, rate) ->
+                                ratios.computeIfAbsent(baseline, b -> new ArrayList<>())
+                                        .add(v / rate));
             }
         }
-        putMedian(results, "bare_" + label, bare);
-        putMedian(results, "buffered_" + label, buffered);
-        putMedian(results, "relay_" + label, relay);
+        rates.forEach(
+                (baseline, values) -> putMedian(results, baseline.system + "_" + label, values));
         putMedian(results, "vigil_" + label, vigil);
-        putMedian(results, "e2e_ratio_" + label, toBare);
-        putMedian(results, "buffered_ratio_" + label, toBuffered);
-        putMedian(results, "relay_ratio_" + label, toRelay);
+        ratios.forEach((baseline, values) -> putMedian(results, baseline.ratioKey + label, values));
         List<String> cpuMedians = new ArrayList<>();
         cpu.forEach(
                 (system, micros) -> {
@@ -225,31 +211,55 @@ public final class EndToEnd implements Callable<Integer> {
                     results.put("throughput", "cpu_us_per_reading_" + system + "_" + label, median);
                     cpuMedians.add(String.format(Locale.ROOT, "%s %.1f µs", system, median));
                 });
-        if (rounds > 1 && !toBare.isEmpty()) {
-            System.out.printf(
-                    Locale.ROOT,
-                    "  %s, median of %d rounds: Vigil / bare subscriber %.2f (rounds %s)%s%s%n",
-                    label,
-                    rounds,
-                    Median.of(toBare),
-                    toBare.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList(),
-                    toBuffered.isEmpty()
-                            ? ""
-                            : String.format(
-                                    Locale.ROOT,
-                                    ", / buffered subscriber %.2f (rounds %s)",
-                                    Median.of(toBuffered),
-                                    toBuffered.stream()
+        if (rounds > 1 && ratios.containsKey(Baseline.BARE)) {
+            StringBuilder line =
+                    new StringBuilder(
+                            String.format(
+                                    Locale.ROOT, "  %s, median of %d rounds: ", label, rounds));
+            String separator = "Vigil / ";
+            for (Map.Entry<Baseline, List<Double>> entry : ratios.entrySet()) {
+                List<Double> values = entry.getValue();
+                line.append(separator)
+                        .append(entry.getKey().printed)
+                        .append(String.format(Locale.ROOT, " %.2f", Median.of(values)));
+                if (entry.getKey().printsRounds) {
+                    line.append(" (rounds ")
+                            .append(
+                                    values.stream()
                                             .map(x -> String.format(Locale.ROOT, "%.2f", x))
-                                            .toList()),
-                    toRelay.isEmpty()
-                            ? ""
-                            : String.format(Locale.ROOT, ", / relay %.2f", Median.of(toRelay)));
+                                            .toList())
+                            .append(')');
+                }
+                separator = ", / ";
+            }
+            System.out.println(line);
             System.out.printf(
                     Locale.ROOT,
                     "  %s, median CPU per reading in the system's JVM: %s%n",
                     label,
                     String.join(", ", cpuMedians));
+        }
+    }
+
+    /**
+     * The bare clients Vigil is compared with, in the order a round runs them: the name {@code
+     * --systems} takes, the results key of Vigil's ratio to it, and how the summary line names it.
+     */
+    private enum Baseline {
+        BARE("bare", "e2e_ratio_", "bare subscriber", true),
+        BUFFERED("buffered", "buffered_ratio_", "buffered subscriber", true),
+        RELAY("relay", "relay_ratio_", "relay", false);
+
+        final String system;
+        final String ratioKey;
+        final String printed;
+        final boolean printsRounds;
+
+        Baseline(String system, String ratioKey, String printed, boolean printsRounds) {
+            this.system = system;
+            this.ratioKey = ratioKey;
+            this.printed = printed;
+            this.printsRounds = printsRounds;
         }
     }
 

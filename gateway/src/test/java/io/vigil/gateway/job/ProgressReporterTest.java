@@ -44,9 +44,7 @@ class ProgressReporterTest {
 
     @Test
     void reportsTheJobsCountersAndNothingOnceTheJobIsGone() {
-        SimpleCounter messages = new SimpleCounter();
-        reporter.notifyOfAddedMetric(messages, PipelineMetrics.MESSAGES_IN, PIPELINE_GROUP);
-        messages.inc(40);
+        SimpleCounter messages = messagesIn(40);
 
         reporter.report();
         assertThat(lastLine()).startsWith("progress: messages in 40 (");
@@ -59,18 +57,22 @@ class ProgressReporterTest {
 
     @Test
     void aReloadedJobsCountersFromZeroGiveNoNegativeRate() {
-        SimpleCounter before = new SimpleCounter();
-        reporter.notifyOfAddedMetric(before, PipelineMetrics.MESSAGES_IN, PIPELINE_GROUP);
-        before.inc(1_000);
+        SimpleCounter before = messagesIn(1_000);
         reporter.report();
 
         reporter.notifyOfRemovedMetric(before, PipelineMetrics.MESSAGES_IN, PIPELINE_GROUP);
-        SimpleCounter after = new SimpleCounter();
-        reporter.notifyOfAddedMetric(after, PipelineMetrics.MESSAGES_IN, PIPELINE_GROUP);
-        after.inc(5);
+        messagesIn(5);
         reporter.report();
 
         assertThat(lastLine()).startsWith("progress: messages in 5 (").doesNotContain("(-");
+    }
+
+    /** A job's messages-in counter, registered with the reporter, at {@code count}. */
+    private SimpleCounter messagesIn(long count) {
+        SimpleCounter counter = new SimpleCounter();
+        reporter.notifyOfAddedMetric(counter, PipelineMetrics.MESSAGES_IN, PIPELINE_GROUP);
+        counter.inc(count);
+        return counter;
     }
 
     private String lastLine() {
