@@ -89,6 +89,12 @@ public final class AnomalyScorer implements WindowScorer {
     /**
      * Per window and channel, the mean squared difference between the {@code outputLength} rows of
      * the output and the window's last {@code outputLength} rows of the input.
+     *
+     * <p>Both steps are flat loops over contiguous floats, which the JIT vectorizes: the squared
+     * differences overwrite {@code output}, then the rows are summed by folding the bottom half of
+     * them onto the top half until one row is left (a pairwise sum). Accumulating into {@code
+     * errors[window][channel]} value by value chained every addition to the previous one through
+     * memory.
      */
     static void channelErrors(
             float[] input,
@@ -98,21 +104,26 @@ public final class AnomalyScorer implements WindowScorer {
             int outputLength,
             int channels,
             float[] errors) {
-        java.util.Arrays.fill(errors, 0, batch * channels, 0f);
         int skipped = length - outputLength;
+        int span = outputLength * channels;
         for (int b = 0; b < batch; b++) {
             int inputBase = (b * length + skipped) * channels;
-            int outputBase = b * outputLength * channels;
-            for (int t = 0; t < outputLength; t++) {
-                for (int c = 0; c < channels; c++) {
-                    float d =
-                            output[outputBase + t * channels + c]
-                                    - input[inputBase + t * channels + c];
-                    errors[b * channels + c] += d * d;
+            int outputBase = b * span;
+            for (int i = 0; i < span; i++) {
+                float d = output[outputBase + i] - input[inputBase + i];
+                output[outputBase + i] = d * d;
+            }
+            for (int rows = outputLength; rows > 1; ) {
+                int folded = rows / 2;
+                int kept = rows - folded;
+                int from = outputBase + kept * channels;
+                for (int i = 0; i < folded * channels; i++) {
+                    output[outputBase + i] += output[from + i];
                 }
+                rows = kept;
             }
             for (int c = 0; c < channels; c++) {
-                errors[b * channels + c] /= outputLength;
+                errors[b * channels + c] = output[outputBase + c] / outputLength;
             }
         }
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Runs the tiny test model (output = half its input) through ONNX Runtime, where the expected
@@ -81,6 +83,40 @@ class AnomalyScorerTest {
         }
         assertThat(errors).containsExactly(new float[] {2f, 1f}, within(1e-5f));
         assertThat(scores[0]).isCloseTo(2.0, within(1e-5));
+    }
+
+    @ParameterizedTest(name = "{1} of {0} rows, {2} channels")
+    @CsvSource({"8, 8, 2", "64, 64, 5", "10, 7, 3", "10, 1, 4", "5, 2, 1", "9, 3, 8"})
+    void channelErrorsMatchTheMeanSquaredDifferenceOverTheOutputRows(
+            int length, int outputLength, int channels) {
+        java.util.Random random = new java.util.Random(length * 31 + outputLength);
+        int batch = 3;
+        float[] input = new float[batch * length * channels];
+        float[] output = new float[batch * outputLength * channels];
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (float) random.nextGaussian();
+        }
+        for (int i = 0; i < output.length; i++) {
+            output[i] = (float) random.nextGaussian();
+        }
+        // The definition, in double precision, before channelErrors overwrites the output.
+        double[] expected = new double[batch * channels];
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < outputLength; t++) {
+                for (int c = 0; c < channels; c++) {
+                    int row = length - outputLength + t;
+                    double d =
+                            output[(b * outputLength + t) * channels + c]
+                                    - input[(b * length + row) * channels + c];
+                    expected[b * channels + c] += d * d / outputLength;
+                }
+            }
+        }
+        float[] errors = new float[batch * channels];
+        AnomalyScorer.channelErrors(input, output, batch, length, outputLength, channels, errors);
+        for (int i = 0; i < errors.length; i++) {
+            assertThat((double) errors[i]).isCloseTo(expected[i], within(1e-5 * (1 + expected[i])));
+        }
     }
 
     @Test
