@@ -10,7 +10,9 @@ stopping on the fold), averaged over folds.
 PLAN.json: {"name": "plan1", "epochs": 20, "configs": [["base", {}], ["win50", {"window": 50,
 "patch": 5}], ...]}; keys override BASE below ("ensemble": k averages k seeds; "baseline": k adds each
 engine's rows less the mean of its first k cycles as more channels; "age": s gives the head the
-engine's age, its cycles so far divided by s, as an operator knows a machine's operating hours).
+engine's age, its cycles so far divided by s, as an operator knows a machine's operating hours;
+"select": true trains as train_cmapss_transformer.py does, holding 10 % of the fold's training
+engines out and keeping the epoch with the best RMSE on their cuts instead of the last epoch).
 Prints the RMSE over all cuts, over the cuts whose true RUL is under the cap, and per subset. One CPU
 thread; about 10 minutes per config here.
 """
@@ -94,6 +96,12 @@ def run(cfg, fold, seed, dev, data):
         tr = [np.concatenate([u, np.arange(1, len(u) + 1)[:, None] / cfg["age"]], 1) for u in tr]
         va = [np.concatenate([u, np.arange(1, len(u) + 1)[:, None] / cfg["age"]], 1) for u in va]
     W = cfg["window"]
+    hx = None
+    if cfg["select"]:  # the training script's protocol: 10 % of the training engines pick the epoch
+        held = set(np.random.default_rng(2000 + fold).choice(len(tr), len(tr) // 10, replace=False))
+        hx, hy = cuts([u for i, u in enumerate(tr) if i in held], W, np.random.default_rng(3000 + fold))
+        tr = [u for i, u in enumerate(tr) if i not in held]
+        HX = torch.from_numpy(hx).to(dev)
     x, y = windows(tr, W); vx, vy = cuts(va, W, rng)
     m = Model(W, cfg["patch"], cfg["dim"], 4, cfg["dim"] * 2, cfg["layers"], cfg["dropout"], cfg["level"], cfg["smooth"], cfg["slope"], x.shape[2], bool(cfg["age"])).to(dev)
     opt = torch.optim.AdamW(m.parameters(), lr=cfg["lr"], weight_decay=cfg["wd"])
@@ -101,7 +109,7 @@ def run(cfg, fold, seed, dev, data):
     sch = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg["lr"], total_steps=cfg["epochs"] * steps, pct_start=0.1)
     X = torch.from_numpy(x).to(dev); Y = torch.from_numpy(y / CAP).to(dev)
     VX = torch.from_numpy(vx).to(dev)
-    hist = []
+    hist = []; best, best_rmse = None, float("inf")
     for ep in range(cfg["epochs"]):
         m.train(); perm = torch.randperm(len(X), device=dev)
         for st in range(0, len(X), B):
@@ -113,11 +121,18 @@ def run(cfg, fold, seed, dev, data):
             m.eval()
             with torch.no_grad(): p = m(VX)[:, 0].clamp(0, CAP).cpu().numpy()
             hist.append(float(np.sqrt(np.mean((p - vy) ** 2))))
+        if hx is not None:
+            m.eval()
+            with torch.no_grad(): hp = m(HX)[:, 0].clamp(0, CAP).cpu().numpy()
+            held_rmse = float(np.sqrt(np.mean((hp - hy) ** 2)))
+            if held_rmse < best_rmse:
+                best, best_rmse = {k: v.clone() for k, v in m.state_dict().items()}, held_rmse
+    if best is not None: m.load_state_dict(best)
     m.eval()
     with torch.no_grad(): p = m(VX)[:, 0].clamp(0, CAP).cpu().numpy()
     return p, vy, hist, np.repeat(va_subset, 20)
 
-BASE = dict(window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
+BASE = dict(window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, select=False, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("plan")
