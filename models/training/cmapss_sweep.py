@@ -11,7 +11,7 @@ PLAN.json: {"name": "plan1", "epochs": 20, "configs": [["base", {}], ["win50", {
 "patch": 5}], ...]}; keys override BASE below ("ensemble": k averages k seeds; "baseline": k adds each
 engine's rows less the mean of its first k cycles as more channels; "age": s gives the head the
 engine's age, its cycles so far divided by s, as an operator knows a machine's operating hours;
-"select": true trains as train_cmapss_transformer.py does, holding 10 % of the fold's training
+"subsets": ["FD001"] trains and scores on those training files only; "select": true trains as train_cmapss_transformer.py does, holding 10 % of the fold's training
 engines out and keeping the epoch with the best RMSE on their cuts instead of the last epoch).
 Prints the RMSE over all cuts, over the cuts whose true RUL is under the cap, and per subset. One CPU
 thread; about 10 minutes per config here.
@@ -82,6 +82,7 @@ def run(cfg, fold, seed, dev, data):
     all_units = [units(os.path.join(data, f"train_{s}.txt")) for s in ("FD001", "FD003")]
     tr, va, va_subset = [], [], []
     for subset, us in enumerate(all_units):
+        if ("FD001", "FD003")[subset] not in cfg["subsets"]: continue
         order = np.random.default_rng(0).permutation(len(us))
         for i, ui in enumerate(order):
             (va if i % 5 == fold else tr).append(us[ui])
@@ -132,7 +133,7 @@ def run(cfg, fold, seed, dev, data):
     with torch.no_grad(): p = m(VX)[:, 0].clamp(0, CAP).cpu().numpy()
     return p, vy, hist, np.repeat(va_subset, 20)
 
-BASE = dict(window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, select=False, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
+BASE = dict(window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, select=False, subsets=("FD001", "FD003"), lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("plan")
@@ -155,9 +156,10 @@ if __name__ == "__main__":
             rm.append(float(np.sqrt(np.mean((p - vy) ** 2)))); hs.append(runs[0][2])
             below.append(float(np.sqrt(np.mean(((p - vy) ** 2)[vy < CAP]))))
             for k in (0, 1):
-                per_subset[k].append(float(np.sqrt(np.mean(((p - vy) ** 2)[runs[0][3] == k]))))
+                if (runs[0][3] == k).any():
+                    per_subset[k].append(float(np.sqrt(np.mean(((p - vy) ** 2)[runs[0][3] == k]))))
             single.append(float(np.sqrt(np.mean((runs[0][0] - vy) ** 2))))
-        line = f"{name:28s} cv {np.mean(rm):.3f} folds {' '.join(f'{r:.2f}' for r in rm)}  under cap {np.mean(below):.3f}  FD001 {np.mean(per_subset[0]):.3f} FD003 {np.mean(per_subset[1]):.3f}  ({time.time()-t0:.0f} s)"
+        line = f"{name:28s} cv {np.mean(rm):.3f} folds {' '.join(f'{r:.2f}' for r in rm)}  under cap {np.mean(below):.3f}  FD001 {np.mean(per_subset[0]) if per_subset[0] else float('nan'):.3f} FD003 {np.mean(per_subset[1]) if per_subset[1] else float('nan'):.3f}  ({time.time()-t0:.0f} s)"
         if cfg["ensemble"] > 1: line += f"  seed 1 alone {np.mean(single):.3f}"
         print(line, flush=True)
         with open(plan["name"] + ".log", "a") as f:
