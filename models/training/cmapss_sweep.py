@@ -11,8 +11,9 @@ PLAN.json: {"name": "plan1", "epochs": 20, "configs": [["base", {}], ["win50", {
 "patch": 5}], ...]}; keys override BASE below ("ensemble": k averages k seeds; "baseline": k adds each
 engine's rows less the mean of its first k cycles as more channels; "age": s gives the head the
 engine's age, its cycles so far divided by s, as an operator knows a machine's operating hours;
-"subsets": ["FD001"] trains and scores on those training files only; "select": true trains as train_cmapss_transformer.py does, holding 10 % of the fold's training
-engines out and keeping the epoch with the best RMSE on their cuts instead of the last epoch).
+"subsets": ["FD001"] trains and scores on those training files only; "select": true trains as
+train_cmapss_transformer.py does, holding 10 % of the fold's training engines out and keeping the
+epoch with the best RMSE on their cuts instead of the last epoch).
 Prints the RMSE over all cuts, over the cuts whose true RUL is under the cap, and per subset. One CPU
 thread; about 10 minutes per config here.
 """
@@ -25,6 +26,7 @@ from onnx_export import EncoderLayer
 COLUMNS = ["setting1", "setting2", "setting3"] + [f"s{i}" for i in range(1, 22)]
 CHANNELS = ["s2","s3","s4","s7","s8","s9","s11","s12","s13","s14","s15","s17","s20","s21"]
 CAP = 125.0
+SUBSETS = ("FD001", "FD003")
 
 def units(path):
     t = np.loadtxt(path)
@@ -79,10 +81,10 @@ def cuts(us, W, rng, n=20):
 
 def run(cfg, fold, seed, dev, data):
     torch.manual_seed(seed); rng = np.random.default_rng(1000 + fold)
-    all_units = [units(os.path.join(data, f"train_{s}.txt")) for s in ("FD001", "FD003")]
     tr, va, va_subset = [], [], []
-    for subset, us in enumerate(all_units):
-        if ("FD001", "FD003")[subset] not in cfg["subsets"]: continue
+    for subset, name in enumerate(SUBSETS):
+        if name not in cfg["subsets"]: continue
+        us = units(os.path.join(data, f"train_{name}.txt"))
         order = np.random.default_rng(0).permutation(len(us))
         for i, ui in enumerate(order):
             (va if i % 5 == fold else tr).append(us[ui])
@@ -133,7 +135,7 @@ def run(cfg, fold, seed, dev, data):
     with torch.no_grad(): p = m(VX)[:, 0].clamp(0, CAP).cpu().numpy()
     return p, vy, hist, np.repeat(va_subset, 20)
 
-BASE = dict(window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, select=False, subsets=("FD001", "FD003"), lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
+BASE = dict(window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, select=False, subsets=SUBSETS, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("plan")

@@ -11,8 +11,7 @@ final class WindowNormalizer {
 
     private final int windowSize;
     // The card's mean and inverse standard deviation repeated for every row of a window, so the
-    // loop
-    // below is one flat pass that the JIT turns into SIMD instructions; a loop over rows and
+    // loop below is one flat pass that the JIT turns into SIMD instructions; a loop over rows and
     // channels (a division or an inner loop of a few channels per value) is not, and was the
     // largest Java cost of the inference operator.
     private final float[] windowMean;

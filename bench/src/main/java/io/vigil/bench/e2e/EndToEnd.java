@@ -421,7 +421,7 @@ public final class EndToEnd implements Callable<Integer> {
                     f.operatorPerSecond(),
                     f.barePerSecond(),
                     f.ratio(),
-                    f.roundRatios().length,
+                    f.pairRatios().length,
                     f.spread());
             results.add("inference_runs", f);
             if (batch == 32) {

@@ -7,6 +7,7 @@ import io.vigil.pipelines.ModelInput;
 import io.vigil.pipelines.internal.BatchScoringOperator;
 import io.vigil.pipelines.internal.ScoredWindow;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -52,14 +53,14 @@ final class Inference {
             double operatorPerSecond,
             double barePerSecond,
             double ratio,
-            double[] roundRatios) {
+            double[] pairRatios) {
 
         /** The middle half of the pairs' ratios, as "low–high". */
         String spread() {
-            double[] sorted = roundRatios.clone();
+            double[] sorted = pairRatios.clone();
             Arrays.sort(sorted);
             return String.format(
-                    java.util.Locale.ROOT,
+                    Locale.ROOT,
                     "%.3f–%.3f",
                     sorted[sorted.length / 4],
                     sorted[(3 * sorted.length - 1) / 4]);
