@@ -13,8 +13,11 @@ engine's rows less the mean of its first k cycles as more channels; "age": s giv
 engine's age, its cycles so far divided by s, as an operator knows a machine's operating hours;
 "subsets": ["FD001"] trains and scores on those training files only; "select": true trains as
 train_cmapss_transformer.py does, holding 10 % of the fold's training engines out and keeping the
-epoch with the best RMSE on their cuts instead of the last epoch).
-Prints the RMSE over all cuts, over the cuts whose true RUL is under the cap, and per subset. One CPU
+epoch with the best RMSE on their cuts instead of the last epoch; "distill": k scores a student
+trained against the mean of the true RUL and a k-seed teacher's prediction, as the training script
+trains its student).
+Prints the RMSE over all cuts, over the cuts whose true RUL is under the cap, per subset and per band
+of true RUL. One CPU
 thread; about 10 minutes per config here.
 """
 import argparse, json, math, os, sys, time
@@ -79,8 +82,10 @@ def cuts(us, W, rng, n=20):
             xs.append(seg); ys.append(min(len(u) - c, CAP))
     return np.stack(xs).astype(np.float32), np.array(ys, np.float32)
 
-def run(cfg, fold, seed, dev, data):
-    torch.manual_seed(seed); rng = np.random.default_rng(1000 + fold)
+def fold_data(cfg, fold, data):
+    """The fold's training windows and held-out cuts (and, with "select", the 10 % of the training
+    engines that pick the epoch), normalized on the fold's training engines."""
+    rng = np.random.default_rng(1000 + fold)
     tr, va, va_subset = [], [], []
     for subset, name in enumerate(SUBSETS):
         if name not in cfg["subsets"]: continue
@@ -99,20 +104,23 @@ def run(cfg, fold, seed, dev, data):
         tr = [np.concatenate([u, np.arange(1, len(u) + 1)[:, None] / cfg["age"]], 1) for u in tr]
         va = [np.concatenate([u, np.arange(1, len(u) + 1)[:, None] / cfg["age"]], 1) for u in va]
     W = cfg["window"]
-    hx = None
+    held = None
     if cfg["select"]:  # the training script's protocol: 10 % of the training engines pick the epoch
-        held = set(np.random.default_rng(2000 + fold).choice(len(tr), len(tr) // 10, replace=False))
-        hx, hy = cuts([u for i, u in enumerate(tr) if i in held], W, np.random.default_rng(3000 + fold))
-        tr = [u for i, u in enumerate(tr) if i not in held]
-        HX = torch.from_numpy(hx).to(dev)
+        chosen = set(np.random.default_rng(2000 + fold).choice(len(tr), len(tr) // 10, replace=False))
+        held = cuts([u for i, u in enumerate(tr) if i in chosen], W, np.random.default_rng(3000 + fold))
+        tr = [u for i, u in enumerate(tr) if i not in chosen]
     x, y = windows(tr, W); vx, vy = cuts(va, W, rng)
-    m = Model(W, cfg["patch"], cfg["dim"], 4, cfg["dim"] * 2, cfg["layers"], cfg["dropout"], cfg["level"], cfg["smooth"], cfg["slope"], x.shape[2], bool(cfg["age"])).to(dev)
+    return x, y, vx, vy, held, np.repeat(va_subset, 20)
+
+def fit(cfg, x, y, held, seed, dev="cpu"):
+    """A model trained on x against y for cfg's epochs: the last epoch's, or with held cuts the best."""
+    torch.manual_seed(seed)
+    m = Model(cfg["window"], cfg["patch"], cfg["dim"], 4, cfg["dim"] * 2, cfg["layers"], cfg["dropout"], cfg["level"], cfg["smooth"], cfg["slope"], x.shape[2], bool(cfg["age"])).to(dev)
     opt = torch.optim.AdamW(m.parameters(), lr=cfg["lr"], weight_decay=cfg["wd"])
     B = 256; steps = math.ceil(len(x) / B)
     sch = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg["lr"], total_steps=cfg["epochs"] * steps, pct_start=0.1)
     X = torch.from_numpy(x).to(dev); Y = torch.from_numpy(y / CAP).to(dev)
-    VX = torch.from_numpy(vx).to(dev)
-    hist = []; best, best_rmse = None, float("inf")
+    best, best_rmse = None, float("inf")
     for ep in range(cfg["epochs"]):
         m.train(); perm = torch.randperm(len(X), device=dev)
         for st in range(0, len(X), B):
@@ -120,22 +128,31 @@ def run(cfg, fold, seed, dev, data):
             if cfg["noise"]: b = b + cfg["noise"] * torch.randn_like(b)
             loss = ((m(b)[:, 0] / CAP - Y[idx]) ** 2).mean()
             opt.zero_grad(); loss.backward(); opt.step(); sch.step()
-        if ep >= cfg["epochs"] - 5 or ep % 5 == 4:
-            m.eval()
-            with torch.no_grad(): p = m(VX)[:, 0].clamp(0, CAP).cpu().numpy()
-            hist.append(float(np.sqrt(np.mean((p - vy) ** 2))))
-        if hx is not None:
-            m.eval()
-            with torch.no_grad(): hp = m(HX)[:, 0].clamp(0, CAP).cpu().numpy()
-            held_rmse = float(np.sqrt(np.mean((hp - hy) ** 2)))
+        if held is not None:
+            held_rmse = float(np.sqrt(np.mean((predict(m, held[0]) - held[1]) ** 2)))
             if held_rmse < best_rmse:
                 best, best_rmse = {k: v.clone() for k, v in m.state_dict().items()}, held_rmse
     if best is not None: m.load_state_dict(best)
-    m.eval()
-    with torch.no_grad(): p = m(VX)[:, 0].clamp(0, CAP).cpu().numpy()
-    return p, vy, hist, np.repeat(va_subset, 20)
+    return m.eval()
 
-BASE = dict(window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, select=False, subsets=SUBSETS, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
+@torch.no_grad()
+def predict(m, x, batch=8192):
+    m.eval()
+    return torch.cat([m(torch.from_numpy(x[i:i + batch])) for i in range(0, len(x), batch)])[:, 0].clamp(0, CAP).numpy()
+
+def run(cfg, fold, seed, data):
+    """Held-out predictions of one model, or with "distill": k of a student trained against the mean of
+    the true RUL and a k-seed teacher's prediction, as train_cmapss_transformer.py trains (teacher
+    seeds 101..100+k, the student's the run's seed)."""
+    x, y, vx, vy, held, subsets = fold_data(cfg, fold, data)
+    if cfg["distill"]:
+        teacher = np.mean([predict(fit(cfg, x, y, held, 100 + k), x) for k in range(1, cfg["distill"] + 1)], 0)
+        y = (0.5 * y + 0.5 * teacher).astype(np.float32)
+    return predict(fit(cfg, x, y, held, seed), vx), vy, subsets
+
+# true-RUL bands for the error profile: where in an engine's life the errors are
+BANDS = ((0, 25), (25, 50), (50, 75), (75, 100), (100, CAP), (CAP, CAP + 1))
+BASE = dict(window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, select=False, distill=0, subsets=SUBSETS, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("plan")
@@ -147,22 +164,25 @@ if __name__ == "__main__":
     for name, over in plan["configs"]:
         cfg = {**BASE, **over}
         if epochs and "epochs" not in over: cfg["epochs"] = epochs
-        t0 = time.time(); rm = []; hs = []
+        t0 = time.time(); rm = []; bands = [[] for _ in BANDS]
         single = []; below = []  # below: the cuts whose true RUL is under the cap (the hard part)
         per_subset = [[], []]  # FD001, FD003
         for fold in range(5):
             # an ensemble averages the predictions of models that differ only in their seed
-            runs = [run(cfg, fold, seed, "cpu", args.data) for seed in range(1, cfg["ensemble"] + 1)]
+            runs = [run(cfg, fold, seed, args.data) for seed in range(1, cfg["ensemble"] + 1)]
             vy = runs[0][1]
             p = np.mean([r[0] for r in runs], 0)
-            rm.append(float(np.sqrt(np.mean((p - vy) ** 2)))); hs.append(runs[0][2])
+            rm.append(float(np.sqrt(np.mean((p - vy) ** 2))))
+            for b, (lo, hi) in enumerate(BANDS):
+                bands[b].append(float(np.sqrt(np.mean(((p - vy) ** 2)[(vy >= lo) & (vy < hi)]))))
             below.append(float(np.sqrt(np.mean(((p - vy) ** 2)[vy < CAP]))))
             for k in (0, 1):
-                if (runs[0][3] == k).any():
-                    per_subset[k].append(float(np.sqrt(np.mean(((p - vy) ** 2)[runs[0][3] == k]))))
+                if (runs[0][2] == k).any():
+                    per_subset[k].append(float(np.sqrt(np.mean(((p - vy) ** 2)[runs[0][2] == k]))))
             single.append(float(np.sqrt(np.mean((runs[0][0] - vy) ** 2))))
         line = f"{name:28s} cv {np.mean(rm):.3f} folds {' '.join(f'{r:.2f}' for r in rm)}  under cap {np.mean(below):.3f}  FD001 {np.mean(per_subset[0]) if per_subset[0] else float('nan'):.3f} FD003 {np.mean(per_subset[1]) if per_subset[1] else float('nan'):.3f}  ({time.time()-t0:.0f} s)"
         if cfg["ensemble"] > 1: line += f"  seed 1 alone {np.mean(single):.3f}"
+        line += "\n    true RUL " + "  ".join(f"[{lo:.0f}, {hi:.0f}) {np.mean(b):.2f}" for (lo, hi), b in zip(BANDS, bands))
         print(line, flush=True)
         with open(plan["name"] + ".log", "a") as f:
             f.write(line + "\n")
