@@ -15,7 +15,8 @@ engine's age, its cycles so far divided by s, as an operator knows a machine's o
 train_cmapss_transformer.py does, holding 10 % of the fold's training engines out and keeping the
 epoch with the best RMSE on their cuts instead of the last epoch; "distill": k scores a student
 trained against the mean of the true RUL and a k-seed teacher's prediction, as the training script
-trains its student).
+trains its student; "warp": k adds k copies of every training engine resampled in time onto a life
+0.8 to 1.25 times as long).
 Prints the RMSE over all cuts, over the cuts whose true RUL is under the cap, per subset and per band
 of true RUL. One CPU
 thread; about 10 minutes per config here.
@@ -96,6 +97,8 @@ def fold_data(cfg, fold, data):
             if i % 5 == fold: va_subset.append(subset)
     rows = np.concatenate(tr); mean, std = rows.mean(0), rows.std(0)
     tr = [(u - mean) / std for u in tr]; va = [(u - mean) / std for u in va]
+    if cfg["warp"]:  # more engines: each training engine's life stretched or squeezed in time
+        tr = tr + warped(tr, cfg["warp"], np.random.default_rng(4000 + fold))
     if cfg["baseline"]:  # each engine's own offset: its rows less the mean of its first cycles
         k = cfg["baseline"]
         tr = [np.concatenate([u, u - u[:k].mean(0)], 1) for u in tr]
@@ -111,6 +114,17 @@ def fold_data(cfg, fold, data):
         tr = [u for i, u in enumerate(tr) if i not in chosen]
     x, y = windows(tr, W); vx, vy = cuts(va, W, rng)
     return x, y, vx, vy, held, np.repeat(va_subset, 20)
+
+def warped(us, k, rng, low=0.8, high=1.25):
+    """k copies of every engine resampled onto a life log-uniformly 0.8 to 1.25 times as long (linear
+    interpolation between cycles): an engine that wears faster or slower along the same path."""
+    out = []
+    for u in us:
+        for f in np.exp(rng.uniform(np.log(low), np.log(high), k)):
+            n = max(2, int(round(len(u) * f)))
+            t = np.linspace(0, len(u) - 1, n)
+            out.append(np.stack([np.interp(t, np.arange(len(u)), u[:, c]) for c in range(u.shape[1])], 1))
+    return out
 
 def fit(cfg, x, y, held, seed, dev="cpu"):
     """A model trained on x against y for cfg's epochs: the last epoch's, or with held cuts the best."""
@@ -152,7 +166,7 @@ def run(cfg, fold, seed, data):
 
 # true-RUL bands for the error profile: where in an engine's life the errors are
 BANDS = ((0, 25), (25, 50), (50, 75), (75, 100), (100, CAP), (CAP, CAP + 1))
-BASE = dict(window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, select=False, distill=0, subsets=SUBSETS, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
+BASE = dict(window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, select=False, distill=0, warp=0, subsets=SUBSETS, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("plan")
