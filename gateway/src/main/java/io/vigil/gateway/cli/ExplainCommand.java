@@ -3,6 +3,7 @@ package io.vigil.gateway.cli;
 import io.vigil.pipelines.InboundMessage;
 import io.vigil.pipelines.PipelineTranslator;
 import io.vigil.pipelines.spec.ConfigException;
+import io.vigil.pipelines.spec.Derivation;
 import io.vigil.pipelines.spec.PipelineParser;
 import io.vigil.pipelines.spec.PipelineSpec;
 import io.vigil.pipelines.spec.PipelineSpec.Channel;
@@ -148,10 +149,11 @@ final class ExplainCommand implements Callable<Integer> {
 
     private static String channel(Channel c) {
         if (c.derived()) {
-            return c.derivation().yaml()
-                    + " of "
-                    + c.from()
-                    + (c.samples() > 0 ? " over " + c.samples() + " rows" : "");
+            String span =
+                    c.derivation() == Derivation.EARLY_MEAN
+                            ? " over the asset's first " + c.samples() + " readings"
+                            : c.samples() > 0 ? " over " + c.samples() + " rows" : "";
+            return c.derivation().yaml() + " of " + c.from() + span;
         }
         String text = "<- '" + c.field() + "'";
         if (c.scale() != 1 || c.offset() != 0) {

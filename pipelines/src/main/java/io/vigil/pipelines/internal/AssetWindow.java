@@ -30,6 +30,14 @@ public final class AssetWindow {
     /** Count windows: readings counted when the last window was emitted. */
     public long readingsAtLastWindow;
 
+    /**
+     * Early-mean columns: the sum and count of the asset's first readings, one slot per model
+     * column; {@code null} when no column is an early mean.
+     */
+    public double[] earlySums;
+
+    public int[] earlyCounts;
+
     public AssetWindow() {}
 
     AssetWindow(int channels) {

@@ -4,8 +4,10 @@ import io.vigil.pipelines.spec.Derivation;
 
 /**
  * Builds the model's input columns from a resampled window: each column is an input channel as is
- * or a {@link Derivation} of one. Derivations are computed on the grid, after resampling, so that
- * they see evenly spaced rows whatever the readings' rates.
+ * or a {@link Derivation} of one. Derivations of the window are computed on the grid, after
+ * resampling, so that they see evenly spaced rows whatever the readings' rates. An {@link
+ * Derivation#EARLY_MEAN early mean} outlives the window: the asset's running sums, kept in its
+ * state, are updated by {@link #observe} with every reading and read by {@link #earlyMeans}.
  */
 final class DerivedChannels {
 
@@ -16,7 +18,8 @@ final class DerivedChannels {
      *
      * @param source the input channel it is computed from
      * @param derivation how, or null for a plain copy of {@code source}
-     * @param samples the rows a {@link Derivation#ROLLING_RMS} spans; ignored otherwise
+     * @param samples the rows a {@link Derivation#ROLLING_RMS} spans, or the first readings an
+     *     {@link Derivation#EARLY_MEAN} averages; ignored otherwise
      */
     record Column(int source, Derivation derivation, int samples) implements java.io.Serializable {
 
@@ -24,9 +27,10 @@ final class DerivedChannels {
             if (source < 0) {
                 throw new IllegalArgumentException("source must not be negative, found " + source);
             }
-            if (derivation == Derivation.ROLLING_RMS && samples <= 0) {
+            if ((derivation == Derivation.ROLLING_RMS || derivation == Derivation.EARLY_MEAN)
+                    && samples <= 0) {
                 throw new IllegalArgumentException(
-                        "rolling-rms samples must be positive, found " + samples);
+                        derivation.yaml() + " samples must be positive, found " + samples);
             }
         }
 
@@ -34,14 +38,68 @@ final class DerivedChannels {
         static Column copy(int source) {
             return new Column(source, null, 0);
         }
+
+        boolean early() {
+            return derivation == Derivation.EARLY_MEAN;
+        }
+    }
+
+    /** Whether any column is an {@link Derivation#EARLY_MEAN}, which needs per-asset sums. */
+    static boolean anyEarly(Column[] columns) {
+        for (Column column : columns) {
+            if (column.early()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Adds one reading to the early-mean columns' running {@code sums} and {@code counts} (one slot
+     * per column): each takes the reading's value of its source until it has its {@code samples}. A
+     * missing value (NaN) is not counted.
+     */
+    static void observe(Column[] columns, float[] values, double[] sums, int[] counts) {
+        for (int k = 0; k < columns.length; k++) {
+            Column column = columns[k];
+            if (column.early() && counts[k] < column.samples()) {
+                float value = values[column.source()];
+                if (!Float.isNaN(value)) {
+                    sums[k] += value;
+                    counts[k]++;
+                }
+            }
+        }
+    }
+
+    /**
+     * The early-mean columns' values from their running sums into {@code out} (one slot per
+     * column): the mean of what was observed, or {@code fill[source]}, the window's fill value for
+     * a missing reading, while the asset has not yet reported the channel.
+     */
+    static void earlyMeans(
+            Column[] columns, double[] sums, int[] counts, float[] fill, float[] out) {
+        for (int k = 0; k < columns.length; k++) {
+            Column column = columns[k];
+            if (column.early()) {
+                out[k] = counts[k] == 0 ? fill[column.source()] : (float) (sums[k] / counts[k]);
+            }
+        }
     }
 
     /**
      * Writes the {@code rows × columns.length} time-major tensor of {@code columns} into {@code
      * out}, computed from the {@code rows × baseChannels} time-major tensor {@code base}, in {@code
-     * O(rows × columns)}.
+     * O(rows × columns)}. An early-mean column repeats its value from {@code early} (one slot per
+     * column, from {@link #earlyMeans}) on every row.
      */
-    static void apply(float[] base, int rows, int baseChannels, Column[] columns, float[] out) {
+    static void apply(
+            float[] base,
+            int rows,
+            int baseChannels,
+            Column[] columns,
+            float[] early,
+            float[] out) {
         if (base.length < rows * baseChannels) {
             throw new IllegalArgumentException(
                     "base holds "
@@ -85,6 +143,11 @@ final class DerivedChannels {
                                 out,
                                 columns.length,
                                 k);
+                case EARLY_MEAN -> {
+                    for (int r = 0; r < rows; r++) {
+                        out[r * columns.length + k] = early[k];
+                    }
+                }
             }
         }
     }

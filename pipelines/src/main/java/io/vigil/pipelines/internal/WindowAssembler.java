@@ -58,11 +58,13 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
     private final int minCoveredRows;
     private final float[] maskValues;
     private final DerivedChannels.Column[] columns;
+    private final boolean early;
     private final String lateTopic;
     private final int lateQos;
 
     private transient ValueState<AssetWindow> state;
     private transient float[] base;
+    private transient float[] earlyMeans;
     private transient Counter windowed;
     private transient Counter late;
     private transient Counter skipped;
@@ -101,6 +103,7 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
                                                 : DerivedChannels.Column.copy(
                                                         inputNames.indexOf(c.name())))
                         .toArray(DerivedChannels.Column[]::new);
+        this.early = DerivedChannels.anyEarly(columns);
         this.lateTopic = spec.output().late().topic().replace("{pipeline}", spec.name());
         this.lateQos = spec.output().late().qos();
     }
@@ -111,6 +114,7 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("window", AssetWindow.class));
         base = new float[rows * inputs];
+        earlyMeans = new float[columns.length];
         MetricGroup metrics = PipelineMetrics.group(getRuntimeContext().getMetricGroup(), pipeline);
         windowed = metrics.counter(PipelineMetrics.READINGS_WINDOWED);
         late = metrics.counter(PipelineMetrics.READINGS_LATE);
@@ -123,6 +127,15 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
         AssetWindow asset = state.value();
         if (asset == null) {
             asset = new AssetWindow(inputs);
+        }
+        if (early) {
+            if (asset.earlySums == null) {
+                asset.earlySums = new double[columns.length];
+                asset.earlyCounts = new int[columns.length];
+            }
+            // Every reading the asset sends counts towards its early level, late ones included:
+            // they are its readings all the same, and the level is not a window.
+            DerivedChannels.observe(columns, reading.values(), asset.earlySums, asset.earlyCounts);
         }
         switch (window.type()) {
             case SLIDING, TUMBLING -> timed(asset, reading, context);
@@ -215,7 +228,14 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
         }
         long end = samples.newest() + 1;
         // A count window closes with the reading that completes it.
-        emit(context.getCurrentKey(), start, end, covered, PipelineMetrics.epochMicros(), out);
+        emit(
+                asset,
+                context.getCurrentKey(),
+                start,
+                end,
+                covered,
+                PipelineMetrics.epochMicros(),
+                out);
         asset.lastEnd = end;
         asset.readingsAtLastWindow = samples.readings;
         samples.keepLast(rows);
@@ -274,7 +294,7 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
             AssetWindow asset, long end, OnTimerContext context, Collector<ModelInput> out) {
         long start = end - length;
         int covered = resample(asset.samples, start, window.samplePeriod().toMillis());
-        emit(context.getCurrentKey(), start, end, covered, closedAtMicros, out);
+        emit(asset, context.getCurrentKey(), start, end, covered, closedAtMicros, out);
 
         long nextStart = start + hop;
         asset.samples.evictBefore(nextStart);
@@ -294,7 +314,7 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
         // The session's last reading must fall inside the last cell, whose end is exclusive.
         long end = asset.samples.newest() + 1;
         int covered = resample(asset.samples, start, (double) (end - start) / rows);
-        emit(context.getCurrentKey(), start, end, covered, closedAtMicros, out);
+        emit(asset, context.getCurrentKey(), start, end, covered, closedAtMicros, out);
         asset.samples = new AssetSamples(inputs);
         asset.lastEnd = end;
         asset.sessionStart = Long.MIN_VALUE;
@@ -316,6 +336,7 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
     }
 
     private void emit(
+            AssetWindow assetState,
             String asset,
             long start,
             long end,
@@ -327,7 +348,11 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
             return;
         }
         float[] tensor = new float[rows * columns.length];
-        DerivedChannels.apply(base, rows, inputs, columns, tensor);
+        if (early) {
+            DerivedChannels.earlyMeans(
+                    columns, assetState.earlySums, assetState.earlyCounts, maskValues, earlyMeans);
+        }
+        DerivedChannels.apply(base, rows, inputs, columns, earlyMeans, tensor);
         out.collect(new ModelInput(asset, start, end, tensor, covered, closedAtMicros));
     }
 

@@ -161,7 +161,8 @@ public final class PipelineOptions {
         o.add(
                 key("source.channels.derive", STRING)
                         .oneOf(Derivation.values())
-                        .doc("Compute this channel on the window's grid from the channel 'from'."));
+                        .doc(
+                                "Compute this channel from the channel 'from': on the window's grid (difference, rolling-rms), or over the asset's first readings (early-mean)."));
         o.add(
                 key("source.channels.from", STRING)
                         .doc("The channel a derived channel is computed from."));
@@ -169,7 +170,8 @@ public final class PipelineOptions {
                 key("source.channels.samples", INTEGER)
                         .defaultValue("8")
                         .range(2, 4096)
-                        .doc("Rows a rolling-rms spans."));
+                        .doc(
+                                "Rows a rolling-rms spans; the asset's first readings an early-mean averages."));
 
         o.add(key("time", BLOCK).doc("Event-time settings."));
         o.add(

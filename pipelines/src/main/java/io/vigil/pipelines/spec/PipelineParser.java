@@ -450,7 +450,7 @@ public final class PipelineParser {
             channel.error(
                     channel.at("source.channels.from"),
                     "source.channels.from",
-                    "'from' needs 'derive' (difference or rolling-rms)");
+                    "'from' needs 'derive' (difference, rolling-rms or early-mean)");
         }
         if (min != null && max != null && min >= max) {
             channel.error(
