@@ -100,8 +100,10 @@ class ValidateCommandTest {
                 .isZero();
         assertThat(out.toString())
                 .contains(
-                        "window      count: the last 50 readings, every 1 readings -> 50 rows x 15"
+                        "window      count: the last 50 readings, every 1 readings -> 50 rows x 29"
                                 + " columns; no resampling; first window at 30 readings, its"
-                                + " missing rows repeating the first");
+                                + " missing rows repeating the first")
+                .contains(
+                        "channel     s2_early       early-mean of s2 over the asset's first 25 readings");
     }
 }

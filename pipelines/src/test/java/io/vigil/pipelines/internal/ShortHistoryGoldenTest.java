@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The shipped RUL pipeline on an engine with a short history, against the tensors Python exported:
- * FD001 test unit 1 has 31 cycles, fewer than the model's 50. Fed its cycles one by one, the
- * pipeline's count window must pad them exactly as training did (the first cycle repeated in front)
- * and the shipped model must then predict what Python predicted for that window.
+ * FD001 test unit 1 has 31 cycles, fewer than the model's 50. Fed its cycles one by one (the input
+ * channels only), the pipeline's count window must pad them exactly as training did (the first
+ * cycle repeated in front), derive each sensor's early level from the engine's first 25 cycles as
+ * training did, and the shipped model must then predict what Python predicted for that window.
  */
 class ShortHistoryGoldenTest {
 
@@ -33,26 +34,37 @@ class ShortHistoryGoldenTest {
         assertThat(where.path("subset").asText() + "/" + where.path("unit").asInt())
                 .isEqualTo("FD001/1");
         int rows = spec.window().rows();
-        int channels = spec.source().inputs().size();
-        float[] padded = window(golden.path("raw_input").path("data"), 0, rows * channels);
+        List<String> channels = spec.model().card().channels();
+        int width = channels.size();
+        float[] padded = window(golden.path("raw_input").path("data"), 0, rows * width);
+        // Where each input channel (read from payloads, not derived) sits among the model's.
+        int[] inputs =
+                spec.source().inputs().stream().mapToInt(c -> channels.indexOf(c.name())).toArray();
+        assertThat(inputs).doesNotContain(-1).hasSizeLessThan(width);
 
         // The golden window is 31 cycles after 19 copies of the first; feed only the 31.
         int padding = rows - 31;
         for (int r = 0; r < padding; r++) {
-            assertThat(row(padded, r, channels)).containsExactly(row(padded, padding, channels));
+            assertThat(row(padded, r, width)).containsExactly(row(padded, padding, width));
         }
         var harness = WindowAssemblerHarness.open(spec);
         for (int cycle = 0; cycle < 31; cycle++) {
             long ts = cycle * 1000L;
-            harness.processElement(
-                    new Reading("engine-1", ts, row(padded, padding + cycle, channels)), ts);
+            float[] row = row(padded, padding + cycle, width);
+            float[] values = new float[inputs.length];
+            for (int i = 0; i < inputs.length; i++) {
+                values[i] = row[inputs[i]];
+            }
+            harness.processElement(new Reading("engine-1", ts, values), ts);
         }
         List<ModelInput> windows = harness.extractOutputValues();
         // Scored from the 30th cycle (min-coverage 0.6 of 50 rows): after cycles 30 and 31.
         assertThat(windows).hasSize(2);
         ModelInput last = windows.get(1);
         assertThat(last.coveredRows()).isEqualTo(31);
-        assertThat(last.data()).containsExactly(padded);
+        // The input channels exactly; the early levels are means, summed in another order than
+        // numpy's, so to float rounding.
+        assertThat(last.data()).containsExactly(padded, within(1e-3f));
         harness.close();
 
         double expected =
@@ -64,8 +76,14 @@ class ShortHistoryGoldenTest {
         try (WindowScorer scorer = WindowScorer.open(spec.model().location())) {
             double[] scores = new double[1];
             scorer.score(last.data(), 1, new float[scorer.card().channelCount()], scores);
+            // The golden tolerance, plus 0.05 cycles: the pipeline averages the early level from
+            // the float32 readings, numpy from the file's float64 values, and a fan speed near 2388
+            // with a standard deviation near 0.07 turns float32's last digit into a few
+            // thousandths of a normalized unit (0.016 cycles on this window).
             double tolerance =
-                    golden.path("atol").asDouble() + golden.path("rtol").asDouble() * expected;
+                    golden.path("atol").asDouble()
+                            + golden.path("rtol").asDouble() * expected
+                            + 0.05;
             assertThat(scores[0]).isCloseTo(expected, within(tolerance));
         }
     }
