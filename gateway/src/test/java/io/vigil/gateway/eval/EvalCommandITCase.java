@@ -1,7 +1,11 @@
 package io.vigil.gateway.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.vigil.gateway.cli.VigilCli;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -11,13 +15,16 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
  * {@code vigil eval} through the real pipeline and the tiny ONNX models, on datasets small enough
- * to work the expected figures out by hand.
+ * to work the expected figures out by hand; and the shipped RUL pipeline on the real C-MAPSS test
+ * sets, where they sit beside the checkout, against its model card.
  */
 class EvalCommandITCase {
 
@@ -178,6 +185,47 @@ class EvalCommandITCase {
         assertThat(err.toString())
                 .contains(
                         "Pipeline 'rul-tiny' reads channel 'b' from field 'sensor3', which recording FD001-unit-1 does not have");
+    }
+
+    /**
+     * The shipped RUL pipeline, {@code config/pipelines/cmapss-rul.yaml}, on the official C-MAPSS
+     * test sets (JSON decoding, count windows with the engines' early levels in keyed state, the
+     * INT8 model) must reproduce the figures the training script printed into the model's card.
+     * Runs where the benchmark data sits beside the checkout ({@code ../shared/data/cmapss}), as in
+     * CI; skipped elsewhere.
+     */
+    @Test
+    void shippedRulPipelineReproducesItsCardsTestFigures() throws Exception {
+        Path data = Path.of("../../shared/data/cmapss");
+        assumeTrue(Files.isDirectory(data), "no C-MAPSS data at " + data.toAbsolutePath());
+
+        assertThat(eval("../config/pipelines/cmapss-rul.yaml", "--data", data.toString()))
+                .as(err::toString)
+                .isZero();
+
+        JsonNode int8 =
+                JsonMapper.builder()
+                        .build()
+                        .readTree(Path.of("../models/zoo/cmapss-transformer/card.json").toFile())
+                        .path("metrics")
+                        .path("int8");
+        Matcher subsets =
+                Pattern.compile("(FD00\\d): (\\d+) units, RMSE ([\\d.]+), PHM08 score ([\\d.]+)")
+                        .matcher(out.toString());
+        int seen = 0;
+        while (subsets.find()) {
+            JsonNode python = int8.path(subsets.group(1));
+            assertThat(Integer.parseInt(subsets.group(2))).isEqualTo(python.path("units").asInt());
+            // Printed to two decimals; the issue asks for 0.2 RMSE, the pipeline gives 0.01.
+            assertThat(Double.parseDouble(subsets.group(3)))
+                    .as(subsets.group(1) + " RMSE")
+                    .isCloseTo(python.path("rmse").asDouble(), within(0.02));
+            assertThat(Double.parseDouble(subsets.group(4)))
+                    .as(subsets.group(1) + " PHM08 score")
+                    .isCloseTo(python.path("score").asDouble(), within(0.5));
+            seen++;
+        }
+        assertThat(seen).as(out::toString).isEqualTo(2);
     }
 
     /** A C-MAPSS folder: FD001's test file of {@code units}, and its RUL file. */
