@@ -17,7 +17,8 @@ epoch with the best RMSE on their cuts instead of the last epoch; "distill": k s
 trained against the mean of the true RUL and a k-seed teacher's prediction, as the training script
 trains its student; "warp": k adds k copies of every training engine resampled in time onto a life
 0.8 to 1.25 times as long; "drift": k gives the head the sensors' recent level less the engine's
-own mean over its first k cycles).
+own mean over its first k cycles; with "relative": true the encoder, too, sees every row less that
+early level instead of the raw rows).
 Prints the RMSE over all cuts, over the cuts whose true RUL is under the cap, per subset and per band
 of true RUL. One CPU
 thread; about 10 minutes per config here.
@@ -38,15 +39,16 @@ def units(path):
     return [t[t[:, 0] == u][:, 2:][:, [COLUMNS.index(c) for c in CHANNELS]] for u in np.unique(t[:, 0])]
 
 class Model(nn.Module):
-    def __init__(s, window, patch, dim, heads, hidden, layers, dropout, level, smooth, slope, C, age=False, drift=False):
+    def __init__(s, window, patch, dim, heads, hidden, layers, dropout, level, smooth, slope, C, age=False, drift=False, relative=False):
         super().__init__()
         s.window, s.patch, s.level, s.smooth, s.slope, s.age, s.drift = window, patch, level, smooth, slope, age, drift
+        s.relative = relative
         if age: C -= 1  # the last channel is the age, read from the window's last row only
         if drift: C //= 2  # then as many channels of the engine's early level, read at the last row
         s.embed = nn.Linear(patch * C, dim)
         s.position = nn.Parameter(torch.randn(1, window // patch, dim) * 0.02)
         s.encoder = nn.Sequential(*[EncoderLayer(dim, heads, hidden, dropout) for _ in range(layers)])
-        extra = 2 * C + (C if slope else 0) + (1 if age else 0) + (C if drift else 0)
+        extra = 2 * C + (C if slope else 0) + (1 if age else 0) + (C if drift and not relative else 0)
         s.head = nn.Sequential(nn.Linear(dim + extra, dim), nn.GELU(), nn.Dropout(dropout), nn.Linear(dim, 1))
         t = torch.arange(window, dtype=torch.float32); t = t - t.mean()
         s.register_buffer("t", (t / (t * t).sum()).reshape(1, window, 1))
@@ -55,6 +57,7 @@ class Model(nn.Module):
             age = w[:, -1, -1:]; w = w[:, :, :-1]
         if s.drift:
             early = w[:, -1, w.shape[2] // 2:]; w = w[:, :, :w.shape[2] // 2]
+            if s.relative: w = w - early.unsqueeze(1)  # then "recent" below is the drift itself
         if s.smooth > 0:  # causal exponential smoothing of every channel, row by row
             a = s.smooth; n = w.shape[1]
             acc = w[:, 0]
@@ -67,7 +70,7 @@ class Model(nn.Module):
         recent = w[:, -s.level:].mean(1); change = recent - w[:, :s.level].mean(1)
         feats = [tok, recent, change]
         if s.slope: feats.append((w * s.t).sum(1) * s.window)
-        if s.drift: feats.append(recent - early)
+        if s.drift and not s.relative: feats.append(recent - early)
         if s.age: feats.append(age)
         return s.head(torch.cat(feats, 1)) * CAP
 
@@ -138,7 +141,7 @@ def warped(us, k, rng, low=0.8, high=1.25):
 def fit(cfg, x, y, held, seed, dev="cpu"):
     """A model trained on x against y for cfg's epochs: the last epoch's, or with held cuts the best."""
     torch.manual_seed(seed)
-    m = Model(cfg["window"], cfg["patch"], cfg["dim"], 4, cfg["dim"] * 2, cfg["layers"], cfg["dropout"], cfg["level"], cfg["smooth"], cfg["slope"], x.shape[2], bool(cfg["age"]), bool(cfg["drift"])).to(dev)
+    m = Model(cfg["window"], cfg["patch"], cfg["dim"], 4, cfg["dim"] * 2, cfg["layers"], cfg["dropout"], cfg["level"], cfg["smooth"], cfg["slope"], x.shape[2], bool(cfg["age"]), bool(cfg["drift"]), cfg["relative"]).to(dev)
     opt = torch.optim.AdamW(m.parameters(), lr=cfg["lr"], weight_decay=cfg["wd"])
     B = 256; steps = math.ceil(len(x) / B)
     sch = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg["lr"], total_steps=cfg["epochs"] * steps, pct_start=0.1)
@@ -175,7 +178,7 @@ def run(cfg, fold, seed, data):
 
 # true-RUL bands for the error profile: where in an engine's life the errors are
 BANDS = ((0, 25), (25, 50), (50, 75), (75, 100), (100, CAP), (CAP, CAP + 1))
-BASE = dict(window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, select=False, distill=0, warp=0, drift=0, subsets=SUBSETS, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
+BASE = dict(window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, select=False, distill=0, warp=0, drift=0, relative=False, subsets=SUBSETS, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("plan")
