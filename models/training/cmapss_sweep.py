@@ -112,9 +112,8 @@ def fold_data(cfg, fold, data):
         tr = [np.concatenate([u, u - u[:k].mean(0)], 1) for u in tr]
         va = [np.concatenate([u, u - u[:k].mean(0)], 1) for u in va]
     if cfg["drift"]:  # the engine's early level (mean of its first k cycles), for the head's drift
-        k = cfg["drift"]
-        tr = [np.concatenate([u, np.repeat(u[:k].mean(0, keepdims=True), len(u), 0)], 1) for u in tr]
-        va = [np.concatenate([u, np.repeat(u[:k].mean(0, keepdims=True), len(u), 0)], 1) for u in va]
+        tr = [np.concatenate([u, early_level(u, cfg["drift"])], 1) for u in tr]
+        va = [np.concatenate([u, early_level(u, cfg["drift"])], 1) for u in va]
     if cfg["age"]:  # cycles so far, scaled, as one more channel (after the normalization)
         tr = [np.concatenate([u, np.arange(1, len(u) + 1)[:, None] / cfg["age"]], 1) for u in tr]
         va = [np.concatenate([u, np.arange(1, len(u) + 1)[:, None] / cfg["age"]], 1) for u in va]
@@ -126,6 +125,12 @@ def fold_data(cfg, fold, data):
         tr = [u for i, u in enumerate(tr) if i not in chosen]
     x, y = windows(tr, W); vx, vy = cuts(va, W, rng)
     return x, y, vx, vy, held, np.repeat(va_subset, 20)
+
+def early_level(u, k):
+    """Row by row, the mean of the engine's first k cycles as far as they have been seen, as the
+    pipeline's derive: early-mean keeps it (so a cut before cycle k does not see later cycles)."""
+    seen = np.minimum(np.arange(1, len(u) + 1), k)[:, None]
+    return np.cumsum(u, 0)[np.minimum(np.arange(len(u)), k - 1)] / seen
 
 def warped(us, k, rng, low=0.8, high=1.25):
     """k copies of every engine resampled onto a life log-uniformly 0.8 to 1.25 times as long (linear
