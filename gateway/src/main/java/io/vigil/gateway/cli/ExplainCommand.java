@@ -104,6 +104,12 @@ final class ExplainCommand implements Callable<Integer> {
         for (Channel c : source.columns()) {
             out.printf("  channel     %-14s %s%n", c.name(), channel(c));
         }
+        if (source.earlyLevels().file() != null) {
+            int known = source.earlyLevels().assets().size();
+            out.printf(
+                    "  early level known for %d %s, from %s; the others learn theirs%n",
+                    known, known == 1 ? "asset" : "assets", source.earlyLevels().file());
+        }
         out.printf(
                 "  watermark   out-of-orderness %s, idle after %s, allowed lateness %s%n",
                 text(spec.time().maxOutOfOrderness()),

@@ -104,6 +104,34 @@ class ValidateCommandTest {
                                 + " columns; no resampling; first window at 30 readings, its"
                                 + " missing rows repeating the first")
                 .contains(
-                        "channel     s2_early       early-mean of s2 over the asset's first 25 readings");
+                        "channel     s2_early       early-mean of s2 over the asset's first 25 readings")
+                .doesNotContain("early level known");
+    }
+
+    @Test
+    void explainAndValidateNameTheKnownEarlyLevelsAndTheirMistakes(@TempDir Path dir)
+            throws Exception {
+        Path pipeline = dir.resolve("rul.yaml");
+        Files.writeString(
+                pipeline,
+                Files.readString(Path.of("../config/pipelines/cmapss-rul.yaml"))
+                        .replace("source:\n", "source:\n  early-levels: levels.csv\n"));
+        Files.writeString(dir.resolve("levels.csv"), "asset,s2,s3\nengine-17,642.1,1585.3\n");
+        CommandLine cli = new CommandLine(new VigilCli());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        assertThat(cli.execute("explain", pipeline.toString())).as(err::toString).isZero();
+        assertThat(out.toString())
+                .contains(
+                        "early level known for 1 asset, from "
+                                + dir.resolve("levels.csv")
+                                + "; the others learn theirs");
+
+        Files.writeString(dir.resolve("levels.csv"), "asset,s2,s3\nengine-17,642.1,high\n");
+        assertThat(validate(pipeline.toString())).isOne();
+        assertThat(err.toString())
+                .contains(
+                        dir.resolve("levels.csv")
+                                + ":2:17: source.early-levels: expected a number for s3");
     }
 }

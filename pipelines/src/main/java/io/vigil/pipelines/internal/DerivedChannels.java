@@ -73,6 +73,23 @@ final class DerivedChannels {
     }
 
     /**
+     * Sets the early-mean columns whose source has a known level in {@code levels} (one per input
+     * channel, NaN where unknown) as complete, as if the asset had sent {@code samples} readings of
+     * that level: an asset already in service starts from the level its records give, and its
+     * readings here do not change it.
+     */
+    static void seed(Column[] columns, float[] levels, double[] sums, int[] counts) {
+        for (int k = 0; k < columns.length; k++) {
+            Column column = columns[k];
+            float level = levels[column.source()];
+            if (column.early() && !Float.isNaN(level)) {
+                sums[k] = (double) level * column.samples();
+                counts[k] = column.samples();
+            }
+        }
+    }
+
+    /**
      * The early-mean columns' values from their running sums into {@code out} (one slot per
      * column): the mean of what was observed, or {@code fill[source]}, the window's fill value for
      * a missing reading, while the asset has not yet reported the channel.

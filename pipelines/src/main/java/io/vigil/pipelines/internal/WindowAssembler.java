@@ -9,6 +9,7 @@ import io.vigil.pipelines.spec.PipelineSpec.Channel;
 import io.vigil.pipelines.spec.PipelineSpec.WindowType;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -59,6 +60,8 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
     private final float[] maskValues;
     private final DerivedChannels.Column[] columns;
     private final boolean early;
+    // asset -> its known early level per input channel (NaN where unknown), from the spec
+    private final HashMap<String, float[]> knownEarlyLevels = new HashMap<>();
     private final String lateTopic;
     private final int lateQos;
 
@@ -104,6 +107,19 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
                                                         inputNames.indexOf(c.name())))
                         .toArray(DerivedChannels.Column[]::new);
         this.early = DerivedChannels.anyEarly(columns);
+        spec.source()
+                .earlyLevels()
+                .assets()
+                .forEach(
+                        (asset, levels) -> {
+                            float[] known = new float[inputs];
+                            Arrays.fill(known, Float.NaN);
+                            levels.forEach(
+                                    (channel, level) ->
+                                            known[inputNames.indexOf(channel)] =
+                                                    level.floatValue());
+                            knownEarlyLevels.put(asset, known);
+                        });
         this.lateTopic = spec.output().late().topic().replace("{pipeline}", spec.name());
         this.lateQos = spec.output().late().qos();
     }
@@ -132,6 +148,10 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
             if (asset.earlySums == null) {
                 asset.earlySums = new double[columns.length];
                 asset.earlyCounts = new int[columns.length];
+                float[] known = knownEarlyLevels.get(context.getCurrentKey());
+                if (known != null) {
+                    DerivedChannels.seed(columns, known, asset.earlySums, asset.earlyCounts);
+                }
             }
             // Every reading the asset sends counts towards its early level, late ones included:
             // they are its readings all the same, and the level is not a window.

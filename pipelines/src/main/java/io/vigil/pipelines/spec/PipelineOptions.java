@@ -172,6 +172,10 @@ public final class PipelineOptions {
                         .range(2, 4096)
                         .doc(
                                 "Rows a rolling-rms spans; the asset's first readings an early-mean averages."));
+        o.add(
+                key("source.early-levels", STRING)
+                        .doc(
+                                "CSV file (relative to this pipeline file) of early levels known from the assets' records, for assets already in service when the gateway first sees them: a header 'asset,<channel>,...' naming channels that an early-mean is derived from, then one row per asset, in the channels' units. An empty cell, or an asset not listed, is learned from the readings."));
 
         o.add(key("time", BLOCK).doc("Event-time settings."));
         o.add(

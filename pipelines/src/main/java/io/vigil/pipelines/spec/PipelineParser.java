@@ -128,7 +128,7 @@ public final class PipelineParser {
         }
 
         ModelCard card = card(in, baseDir);
-        PipelineSpec.Source source = source(in, card);
+        PipelineSpec.Source source = source(in, card, baseDir);
         PipelineSpec.Time time =
                 new PipelineSpec.Time(
                         in.duration("time.max-out-of-orderness"),
@@ -150,7 +150,7 @@ public final class PipelineParser {
 
     // ---- source ----
 
-    private static PipelineSpec.Source source(YamlReader in, ModelCard card) {
+    private static PipelineSpec.Source source(YamlReader in, ModelCard card, Path baseDir) {
         PayloadFormat format = in.choice("source.format", PayloadFormat.class);
         List<TopicTemplate> topics = topics(in, format);
         String assetPointer = in.pointer("source.asset");
@@ -224,7 +224,43 @@ public final class PipelineParser {
                 timestampField,
                 timestampFormat,
                 inputs == null ? List.of() : inputs,
-                columns == null ? List.of() : columns);
+                columns == null ? List.of() : columns,
+                earlyLevels(in, channels, baseDir));
+    }
+
+    /** The early levels {@code source.early-levels} names, checked against the channels. */
+    private static PipelineSpec.EarlyLevels earlyLevels(
+            YamlReader in, List<Channel> channels, Path baseDir) {
+        String file = in.string("source.early-levels");
+        if (file == null || channels == null) {
+            return PipelineSpec.EarlyLevels.NONE;
+        }
+        List<String> sources =
+                channels.stream()
+                        .filter(c -> c.derivation() == Derivation.EARLY_MEAN)
+                        .map(Channel::from)
+                        .distinct()
+                        .toList();
+        Node at = in.at("source.early-levels");
+        if (sources.isEmpty()) {
+            in.error(
+                    at,
+                    "source.early-levels",
+                    "no channel here is derived by early-mean, so there is no early level to set");
+            return PipelineSpec.EarlyLevels.NONE;
+        }
+        Path path = baseDir == null ? Path.of(file) : baseDir.resolve(file);
+        if (!Files.isRegularFile(path)) {
+            in.error(at, "source.early-levels", "file not found: " + path);
+            return PipelineSpec.EarlyLevels.NONE;
+        }
+        try {
+            PipelineSpec.EarlyLevels levels = EarlyLevelsFile.read(path, sources, in.errors());
+            return levels == null ? PipelineSpec.EarlyLevels.NONE : levels;
+        } catch (IOException e) {
+            in.error(at, "source.early-levels", "cannot read " + path + ": " + e.getMessage());
+            return PipelineSpec.EarlyLevels.NONE;
+        }
     }
 
     private static List<TopicTemplate> topics(YamlReader in, PayloadFormat format) {

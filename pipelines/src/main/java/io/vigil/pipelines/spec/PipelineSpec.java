@@ -6,7 +6,9 @@ import io.vigil.pipelines.TopicTemplate;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * One pipeline, as an operator wrote it in YAML and {@link PipelineParser} checked it: where
@@ -104,12 +106,14 @@ public record PipelineSpec(
             String timestampField,
             TimestampFormat timestampFormat,
             List<Channel> inputs,
-            List<Channel> columns)
+            List<Channel> columns,
+            EarlyLevels earlyLevels)
             implements Serializable {
         public Source {
             topics = List.copyOf(topics);
             inputs = List.copyOf(inputs);
             columns = List.copyOf(columns);
+            Objects.requireNonNull(earlyLevels, "earlyLevels");
         }
 
         /**
@@ -154,6 +158,37 @@ public record PipelineSpec(
      * @param from the channel a derived channel is computed from
      * @param samples rows a rolling derivation spans
      */
+    /**
+     * Early levels known from the assets' records ({@code source.early-levels}), for assets already
+     * in service when the gateway first sees them: an asset listed here starts with these levels
+     * instead of learning them from its first readings.
+     *
+     * @param file the CSV file they were read from, or null when there is none
+     * @param assets asset id to (input channel name to level, in the channel's units); a channel
+     *     missing from an asset's map is learned from its readings
+     */
+    public record EarlyLevels(String file, Map<String, Map<String, Double>> assets)
+            implements Serializable {
+
+        /** No known levels: every asset learns its own. */
+        public static final EarlyLevels NONE = new EarlyLevels(null, Map.of());
+
+        public EarlyLevels {
+            assets =
+                    assets.entrySet().stream()
+                            .collect(
+                                    Collectors.toUnmodifiableMap(
+                                            Map.Entry::getKey, e -> Map.copyOf(e.getValue())));
+        }
+
+        /** The known level of one asset's channel, or NaN. */
+        public double level(String asset, String channel) {
+            Map<String, Double> levels = assets.get(asset);
+            Double level = levels == null ? null : levels.get(channel);
+            return level == null ? Double.NaN : level;
+        }
+    }
+
     public record Channel(
             String name,
             String field,

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.pipelines.ModelInput;
 import io.vigil.pipelines.spec.PipelineParser;
 import io.vigil.pipelines.spec.PipelineSpec;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shipped RUL pipeline's early-mean channels: each engine's mean over its first 25 cycles must
@@ -68,6 +70,52 @@ class EarlyLevelTest {
                 assertThat(value(last, rows - 1, input)).isEqualTo(offset + 100 * i + 80);
             }
         }
+    }
+
+    @Test
+    void anEngineAlreadyInServiceStartsFromItsRecordedLevel(@TempDir Path dir) throws Exception {
+        // engine-c joins at its 31st cycle, with its early levels from its records; engine-d joins
+        // at its 31st cycle with none. Both run as engine-a, which the gateway saw from cycle 1.
+        StringBuilder csv = new StringBuilder("asset");
+        StringBuilder row = new StringBuilder("\nengine-c");
+        for (String input : inputs) {
+            if (!input.equals("cycle")) {
+                csv.append(',').append(input);
+                row.append(',').append(100 * inputs.indexOf(input) + 13);
+            }
+        }
+        Files.writeString(dir.resolve("levels.csv"), csv.append(row).append('\n'));
+        String yaml =
+                Files.readString(PIPELINE)
+                        .replace("source:\n", "source:\n  early-levels: levels.csv\n");
+        PipelineSpec seeded = PipelineParser.parse("rul.yaml", yaml, dir);
+
+        var harness = WindowAssemblerHarness.open(seeded);
+        feed(harness, "engine-a", 0, 1, 80);
+        feed(harness, "engine-c", 0, 31, 80);
+        feed(harness, "engine-d", 0, 31, 80);
+        List<ModelInput> windows = harness.extractOutputValues();
+        harness.close();
+
+        float[] a = last(windows, "engine-a").data();
+        // With its recorded level, engine-c's 80th-cycle window is engine-a's to the last value.
+        assertThat(last(windows, "engine-c").data()).containsExactly(a);
+        // Without one, engine-d's level is its cycles 31 to 55: its drift reads 30 cycles too
+        // small.
+        ModelInput d = last(windows, "engine-d");
+        int rows = spec.window().rows();
+        for (String input : inputs) {
+            if (!input.equals("cycle")) {
+                assertThat(value(d, rows - 1, input + "_early"))
+                        .isEqualTo(100 * inputs.indexOf(input) + 43);
+            }
+        }
+    }
+
+    private static ModelInput last(List<ModelInput> windows, String engine) {
+        List<ModelInput> own = windows.stream().filter(w -> w.asset().equals(engine)).toList();
+        assertThat(own).as(engine).isNotEmpty();
+        return own.get(own.size() - 1);
     }
 
     /** Cycles {@code from} to {@code to} of one engine, one reading each, a second apart. */
