@@ -426,7 +426,8 @@ def main(argv=None):
             "data_sha256": {os.path.basename(p): onnx_export.sha256(p) for p in data_files},
             "training_data": f"the official training trajectories of {', '.join(SUBSETS)} minus "
                              f"{int(VALIDATION_SHARE * 100)} % of units held out for epoch selection, "
-                             f"and {WARP_COPIES} copy of each resampled in time onto a life "
+                             f"and {WARP_COPIES} {'copy' if WARP_COPIES == 1 else 'copies'} of each "
+                             f"resampled in time onto a life "
                              f"{WARP_RANGE[0]} to {WARP_RANGE[1]} times as long",
             "seed": args.seed,
             "window": WINDOW,

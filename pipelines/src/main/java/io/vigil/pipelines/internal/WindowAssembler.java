@@ -107,19 +107,14 @@ public final class WindowAssembler extends KeyedProcessFunction<String, Reading,
                                                         inputNames.indexOf(c.name())))
                         .toArray(DerivedChannels.Column[]::new);
         this.early = DerivedChannels.anyEarly(columns);
-        spec.source()
-                .earlyLevels()
-                .assets()
-                .forEach(
-                        (asset, levels) -> {
-                            float[] known = new float[inputs];
-                            Arrays.fill(known, Float.NaN);
-                            levels.forEach(
-                                    (channel, level) ->
-                                            known[inputNames.indexOf(channel)] =
-                                                    level.floatValue());
-                            knownEarlyLevels.put(asset, known);
-                        });
+        PipelineSpec.EarlyLevels levels = spec.source().earlyLevels();
+        for (String asset : levels.assets().keySet()) {
+            float[] known = new float[inputs];
+            for (int i = 0; i < inputs; i++) {
+                known[i] = (float) levels.level(asset, inputNames.get(i));
+            }
+            knownEarlyLevels.put(asset, known);
+        }
         this.lateTopic = spec.output().late().topic().replace("{pipeline}", spec.name());
         this.lateQos = spec.output().late().qos();
     }

@@ -1,6 +1,7 @@
 package io.vigil.pipelines.spec;
 
 import java.io.IOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import java.util.Map;
  * </pre>
  *
  * <p>A header {@code asset,<channel>,...} names input channels that an early-mean is derived from,
- * then one row per asset; an empty cell leaves that level to the readings. Blank lines and lines
+ * then one row per asset; an empty cell leaves that level to the readings. A level must be a
+ * plausible reading of its channel (within its {@code min} and {@code max}). Blank lines and lines
  * starting with {@code #} are skipped. Every mistake is reported with the CSV file, line and
  * column.
  */
@@ -38,17 +40,32 @@ final class EarlyLevelsFile {
     }
 
     /**
-     * @param file the CSV file
-     * @param channels the input channels that an early-mean is derived from
+     * @param file the CSV file, UTF-8
+     * @param sources the input channels that an early-mean is derived from
      * @param errors where mistakes are added
      * @return the levels, or null when the file has mistakes (they are in {@code errors})
+     * @throws IOException when the file cannot be read or is not UTF-8 text
      */
-    static PipelineSpec.EarlyLevels read(Path file, List<String> channels, List<SpecError> errors)
+    static PipelineSpec.EarlyLevels read(
+            Path file, List<PipelineSpec.Channel> sources, List<SpecError> errors)
             throws IOException {
-        return new EarlyLevelsFile(file, errors).read(Files.readAllLines(file), channels);
+        List<String> lines;
+        try {
+            lines = new ArrayList<>(Files.readAllLines(file));
+        } catch (MalformedInputException e) {
+            throw new IOException("not UTF-8 text", e);
+        }
+        if (!lines.isEmpty() && lines.get(0).startsWith("\uFEFF")) {
+            lines.set(0, lines.get(0).substring(1)); // the byte-order mark spreadsheets write
+        }
+        Map<String, PipelineSpec.Channel> byName = new LinkedHashMap<>();
+        sources.forEach(c -> byName.put(c.name(), c));
+        return new EarlyLevelsFile(file, errors).read(lines, byName);
     }
 
-    private PipelineSpec.EarlyLevels read(List<String> lines, List<String> channels) {
+    private PipelineSpec.EarlyLevels read(
+            List<String> lines, Map<String, PipelineSpec.Channel> sources) {
+        List<String> channels = List.copyOf(sources.keySet());
         int before = errors.size();
         int header = next(lines, 0);
         if (header < 0) {
@@ -60,7 +77,11 @@ final class EarlyLevelsFile {
         }
         String[] names = lines.get(header).split(",", -1);
         if (!names[0].strip().equals("asset")) {
-            error(header, 0, names, "the first column must be 'asset', found '" + names[0] + "'");
+            error(
+                    header,
+                    0,
+                    names,
+                    "the first column must be 'asset', found '" + names[0].strip() + "'");
         }
         if (names.length == 1) {
             error(header, 0, names, "no channel after 'asset': expected some of " + channels);
@@ -83,7 +104,7 @@ final class EarlyLevelsFile {
             columns.add(name);
         }
 
-        Map<String, Map<String, Double>> assets = new LinkedHashMap<>();
+        Map<String, Map<String, Double>> assets = new HashMap<>();
         Map<String, Integer> firstLine = new HashMap<>();
         for (int line = next(lines, header + 1); line >= 0; line = next(lines, line + 1)) {
             String[] cells = lines.get(line).split(",", -1);
@@ -109,11 +130,29 @@ final class EarlyLevelsFile {
                 continue;
             }
             Map<String, Double> levels = new HashMap<>();
+            boolean any = false;
             for (int i = 1; i < cells.length; i++) {
+                any |= !cells[i].isBlank();
                 Double level = number(cells[i].strip());
-                if (level != null) {
-                    levels.put(columns.get(i - 1), level);
-                } else if (!cells[i].isBlank()) {
+                PipelineSpec.Channel channel = sources.get(columns.get(i - 1));
+                if (level != null && channel != null) {
+                    if (level < channel.min() || level > channel.max()) {
+                        error(
+                                line,
+                                i,
+                                cells,
+                                "the level of "
+                                        + channel.name()
+                                        + ", "
+                                        + cells[i].strip()
+                                        + ", is not a plausible reading: expected ["
+                                        + channel.min()
+                                        + ", "
+                                        + channel.max()
+                                        + "]");
+                    }
+                    levels.put(channel.name(), level);
+                } else if (level == null && !cells[i].isBlank()) {
                     error(
                             line,
                             i,
@@ -125,16 +164,26 @@ final class EarlyLevelsFile {
                                     + "'");
                 }
             }
+            if (!any) {
+                error(
+                        line + 1,
+                        1,
+                        "no level for '"
+                                + asset
+                                + "': leave the asset out to learn all its levels from its readings");
+            }
             assets.put(asset, levels);
         }
         return errors.size() == before ? new PipelineSpec.EarlyLevels(shown, assets) : null;
     }
 
-    /** A finite decimal number, or null. */
+    /** A decimal number that a float (as readings are kept) holds, or null. */
     private static Double number(String text) {
         try {
             double value = Double.parseDouble(text);
-            return Double.isFinite(value) && !text.matches(".*[a-zA-Z&&[^eE]].*") ? value : null;
+            return Math.abs(value) <= Float.MAX_VALUE && !text.matches(".*[a-zA-Z&&[^eE]].*")
+                    ? value
+                    : null;
         } catch (NumberFormatException e) {
             return null;
         }

@@ -235,13 +235,29 @@ public final class PipelineParser {
         if (file == null || channels == null) {
             return PipelineSpec.EarlyLevels.NONE;
         }
-        List<String> sources =
-                channels.stream()
-                        .filter(c -> c.derivation() == Derivation.EARLY_MEAN)
-                        .map(Channel::from)
-                        .distinct()
-                        .toList();
         Node at = in.at("source.early-levels");
+        Map<String, String> earlyMeanOf = new HashMap<>();
+        for (Channel c : channels) {
+            if (c.derivation() == Derivation.EARLY_MEAN) {
+                String other = earlyMeanOf.putIfAbsent(c.from(), c.name());
+                if (other != null) {
+                    in.error(
+                            at,
+                            "source.early-levels",
+                            "'"
+                                    + c.from()
+                                    + "' has two early-means ('"
+                                    + other
+                                    + "' and '"
+                                    + c.name()
+                                    + "'), and one known level cannot stand for both");
+                }
+            }
+        }
+        List<Channel> sources =
+                channels.stream()
+                        .filter(c -> !c.derived() && earlyMeanOf.containsKey(c.name()))
+                        .toList();
         if (sources.isEmpty()) {
             in.error(
                     at,
@@ -251,7 +267,10 @@ public final class PipelineParser {
         }
         Path path = baseDir == null ? Path.of(file) : baseDir.resolve(file);
         if (!Files.isRegularFile(path)) {
-            in.error(at, "source.early-levels", "file not found: " + path);
+            in.error(
+                    at,
+                    "source.early-levels",
+                    (Files.exists(path) ? "not a regular file: " : "file not found: ") + path);
             return PipelineSpec.EarlyLevels.NONE;
         }
         try {

@@ -94,6 +94,8 @@ public record PipelineSpec(
      * @param timestampFormat how that field is written
      * @param inputs the channels read from payloads, in the order of {@code Reading.values()}
      * @param columns the model's input columns in the model's order: inputs and derived channels
+     * @param earlyLevels early levels known from the assets' records, {@link EarlyLevels#NONE} when
+     *     every asset learns its own
      */
     public record Source(
             List<TopicTemplate> topics,
@@ -145,20 +147,6 @@ public record PipelineSpec(
     }
 
     /**
-     * One channel: read from payloads (an input) or derived from another channel on the grid.
-     *
-     * @param name the channel's name, as the model card lists it
-     * @param field where its value is: JSON field or pointer, CSV column, Sparkplug metric, or the
-     *     channel id in the topic or payload; {@code null} for a derived channel
-     * @param scale multiplied into every value first (unit conversion)
-     * @param offset added after scaling
-     * @param min smallest plausible value after scaling; smaller readings are dead letters
-     * @param max largest plausible value after scaling
-     * @param derivation how a derived channel is computed, or {@code null} for an input
-     * @param from the channel a derived channel is computed from
-     * @param samples rows a rolling derivation spans
-     */
-    /**
      * Early levels known from the assets' records ({@code source.early-levels}), for assets already
      * in service when the gateway first sees them: an asset listed here starts with these levels
      * instead of learning them from its first readings.
@@ -189,6 +177,20 @@ public record PipelineSpec(
         }
     }
 
+    /**
+     * One channel: read from payloads (an input) or derived from another channel on the grid.
+     *
+     * @param name the channel's name, as the model card lists it
+     * @param field where its value is: JSON field or pointer, CSV column, Sparkplug metric, or the
+     *     channel id in the topic or payload; {@code null} for a derived channel
+     * @param scale multiplied into every value first (unit conversion)
+     * @param offset added after scaling
+     * @param min smallest plausible value after scaling; smaller readings are dead letters
+     * @param max largest plausible value after scaling
+     * @param derivation how a derived channel is computed, or {@code null} for an input
+     * @param from the channel a derived channel is computed from
+     * @param samples rows a rolling derivation spans
+     */
     public record Channel(
             String name,
             String field,

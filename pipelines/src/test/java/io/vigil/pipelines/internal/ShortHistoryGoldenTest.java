@@ -62,9 +62,9 @@ class ShortHistoryGoldenTest {
         assertThat(windows).hasSize(2);
         ModelInput last = windows.get(1);
         assertThat(last.coveredRows()).isEqualTo(31);
-        // Every channel exactly: the inputs are the file's readings normalized, and the early
-        // levels, averaged from the float32 readings as the training script averages them, match
-        // numpy's mean to the last bit at this size.
+        // Every channel exactly: the inputs are the file's readings as float32, and the early
+        // levels, averaged from those float32 readings as the training script averages them, match
+        // numpy's mean to the last bit (25 float32 values sum exactly in a double).
         for (int r = 0; r < rows; r++) {
             float[] actual = row(last.data(), r, width);
             float[] exported = row(padded, r, width);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,6 +100,62 @@ class EarlyLevelsFileTest {
     }
 
     @Test
+    void aLevelMustBeAPlausibleReadingOfItsChannel() throws Exception {
+        Files.writeString(
+                dir.resolve("levels.csv"),
+                "\uFEFFasset,s2\n# a comment\n\nengine-1,800\nengine-2,1e300\nengine-3,\n");
+        String yaml =
+                withEarlyLevels(Files.readString(SHIPPED))
+                        .replace("    - s2\n", "    - {name: s2, min: 600, max: 700}\n");
+        String csv = dir.resolve("levels.csv").toString();
+        assertThat(
+                        catchThrowableOfType(
+                                        ConfigException.class,
+                                        () -> PipelineParser.parse("rul.yaml", yaml, dir))
+                                .errors()
+                                .stream()
+                                .map(SpecError::toString))
+                .containsExactly(
+                        csv
+                                + ":4:10: source.early-levels: the level of s2, 800, is not a"
+                                + " plausible reading: expected [600.0, 700.0]",
+                        csv
+                                + ":5:10: source.early-levels: expected a number for s2 (or an"
+                                + " empty cell, to learn it from the readings), found '1e300'",
+                        csv
+                                + ":6:1: source.early-levels: no level for 'engine-3': leave the"
+                                + " asset out to learn all its levels from its readings");
+    }
+
+    @Test
+    void oneKnownLevelCannotStandForTwoEarlyMeansOfAChannel() throws Exception {
+        Files.writeString(dir.resolve("levels.csv"), "asset,s2\nengine-1,642\n");
+        String yaml =
+                withEarlyLevels(Files.readString(SHIPPED))
+                        .replace(
+                                "    - cycle ",
+                                "    - {name: s2_late, derive: early-mean, from: s2, samples: 50}\n"
+                                        + "    - cycle ");
+        assertThat(
+                        catchThrowableOfType(
+                                        ConfigException.class,
+                                        () -> PipelineParser.parse("rul.yaml", yaml, dir))
+                                .errors())
+                .extracting(SpecError::message)
+                .contains(
+                        "'s2' has two early-means ('s2_early' and 's2_late'), and one known level"
+                                + " cannot stand for both");
+    }
+
+    @Test
+    void theLevelsTravelWithTheSpec() throws Exception {
+        // A job on a real cluster gets the spec by Java serialization, levels included.
+        PipelineSpec spec = parse("asset,s2\nengine-17,642.1\n");
+        PipelineSpec copy = InstantiationUtil.clone(spec);
+        assertThat(copy.source().earlyLevels().level("engine-17", "s2")).isEqualTo(642.1);
+    }
+
+    @Test
     void aHeaderMustComeFirst() {
         String csv = dir.resolve("levels.csv").toString();
         assertThat(errors("engine,s2\n"))
@@ -106,6 +163,10 @@ class EarlyLevelsFileTest {
                         csv
                                 + ":1:1: source.early-levels: the first column must be 'asset',"
                                 + " found 'engine'");
+        assertThat(errors("asset\nengine-1\n"))
+                .first()
+                .asString()
+                .startsWith(csv + ":1:1: source.early-levels: no channel after 'asset'");
         assertThat(errors("# nothing yet\n"))
                 .singleElement()
                 .asString()
