@@ -40,8 +40,7 @@ public final class ReadingDecoder extends ProcessFunction<InboundMessage, Readin
     private final int deadLetterQos;
     private final double[] scale;
     private final double[] offset;
-    private final double[] min;
-    private final double[] max;
+    private final Channel[] inputs;
 
     private transient PayloadDecoder decoder;
     private transient Counter messagesIn;
@@ -62,14 +61,11 @@ public final class ReadingDecoder extends ProcessFunction<InboundMessage, Readin
         int n = spec.source().inputs().size();
         scale = new double[n];
         offset = new double[n];
-        min = new double[n];
-        max = new double[n];
+        inputs = spec.source().inputs().toArray(Channel[]::new);
         for (int i = 0; i < n; i++) {
             Channel c = spec.source().inputs().get(i);
             scale[i] = c.scale();
             offset[i] = c.offset();
-            min[i] = c.min();
-            max[i] = c.max();
         }
     }
 
@@ -113,20 +109,19 @@ public final class ReadingDecoder extends ProcessFunction<InboundMessage, Readin
             if (Float.isNaN(values[i])) {
                 continue;
             }
-            // Compared as the float the model gets, so a bound such as 0.1 admits 0.1.
             float v = (float) (values[i] * scale[i] + offset[i]);
-            if (v < (float) min[i] || v > (float) max[i]) {
+            if (!inputs[i].plausible(v)) {
                 reject(
                         "channel '"
-                                + spec.source().inputs().get(i).name()
+                                + inputs[i].name()
                                 + "' of asset '"
                                 + asset
                                 + "' is "
                                 + v
                                 + ", outside its plausible range ["
-                                + min[i]
+                                + inputs[i].min()
                                 + ", "
-                                + max[i]
+                                + inputs[i].max()
                                 + "]");
                 return;
             }

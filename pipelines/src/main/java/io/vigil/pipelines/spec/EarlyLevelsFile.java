@@ -136,7 +136,7 @@ final class EarlyLevelsFile {
                 Double level = number(cells[i].strip());
                 PipelineSpec.Channel channel = sources.get(columns.get(i - 1));
                 if (level != null && channel != null) {
-                    if (level < channel.min() || level > channel.max()) {
+                    if (!channel.plausible(level.floatValue())) {
                         error(
                                 line,
                                 i,

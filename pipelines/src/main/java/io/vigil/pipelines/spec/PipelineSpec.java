@@ -220,6 +220,14 @@ public record PipelineSpec(
         public boolean derived() {
             return derivation != null;
         }
+
+        /**
+         * Whether {@code value} (after scaling) is a plausible reading of this channel, compared as
+         * the float the model gets, so that a bound such as 0.1 admits 0.1.
+         */
+        public boolean plausible(float value) {
+            return value >= (float) min && value <= (float) max;
+        }
     }
 
     /**
