@@ -32,15 +32,18 @@ Steps, and what each may look at:
    their seeds, the mean of their predictions. Cross-validated, three seeds averaged beat one by 0.70
    RMSE on every fold, where wider members (dim 48) had scored worse than the student on validation
    (cmapss-exploration.md).
-4. **Student (shipped)**: a compact Transformer (dim 32, 2 layers) trained on the same windows
-   against a blend of the true target and the teacher's prediction (distillation).
-   **INT8**: its nn.Linear weights rounded to int8 per output channel (``onnx_export``).
-5. **Evaluation** on the official test sets: teacher, student without distillation (same recipe,
-   true targets only), student, student INT8.
+4. **Student**: a compact Transformer (dim 32, 2 layers) trained on the same windows against a
+   blend of the true target and the teacher's prediction (distillation).
+   **INT8**: the student's and the teacher's nn.Linear weights rounded to int8 per output channel
+   (``onnx_export``). Every variant (student and teacher, FP32 and INT8) is scored on the validation
+   engines; the pipeline runs the one the variant rule picks from those figures
+   (cmapss-exploration.md), never from the test figures.
+5. **Evaluation** on the official test sets: teacher and its INT8 form, student without
+   distillation (same recipe, true targets only), student, student INT8.
 
 Outputs in ``--out``: ``model.onnx`` (student, opset 17, dynamic batch), ``model.int8.onnx``,
-``teacher.onnx`` (card ``variants``), ``card.json``, ``golden.json`` (FP32, INT8 and teacher outputs
-for six test windows) and ``metrics.json``.
+``teacher.onnx``, ``teacher.int8.onnx`` (card ``variants``), ``card.json``, ``golden.json`` (every
+variant's outputs for six test windows) and ``metrics.json``.
 
 Example (from the repository root; the shipped files, about 20 minutes on two CPU threads)::
 
@@ -72,7 +75,8 @@ import onnx_export  # noqa: E402
 from onnx_export import EncoderLayer, Ensemble, parameter_count, tensor  # noqa: E402
 
 MODEL_NAME = "cmapss-transformer"
-MODEL_VERSION = "2.2.0"  # 2: the cycle channel; 2.1: the early-level channels; 2.2: resampled engines
+MODEL_VERSION = "2.3.0"  # 2: the cycle channel; 2.1: the early-level channels; 2.2: resampled engines;
+                         # 2.3: the teacher's INT8 form, and every variant's validation RMSE
 SUBSETS = ("FD001", "FD003")
 COLUMNS = ["cycle", "setting1", "setting2", "setting3"] + [f"s{i}" for i in range(1, 22)]
 SENSORS = ["s2", "s3", "s4", "s7", "s8", "s9", "s11", "s12", "s13", "s14", "s15", "s17", "s20", "s21"]
@@ -362,10 +366,19 @@ def main(argv=None):
     fit_seconds = time.time() - fit_started
     student_int8 = copy.deepcopy(student)
     quantized_layers = onnx_export.quantize_linear_weights_(student_int8)
+    teacher_int8 = copy.deepcopy(teacher)
+    teacher_quantized_layers = onnx_export.quantize_linear_weights_(teacher_int8)
+    # every variant on the same held-out engines and cuts: the pipeline's variant is chosen by these
+    # (cmapss-exploration.md, "Variant rule"), never by the test figures below
+    variants = {"fp32": student, "int8": student_int8, "teacher": teacher, "teacher-int8": teacher_int8}
+    validation = {name: round(rmse(np.clip(predict(model, val_x), 0, RUL_CAP), val_y), 3)
+                  for name, model in variants.items()}
+    print("  validation RMSE per variant: " + ", ".join(f"{n} {v:.2f}" for n, v in validation.items()),
+          flush=True)
 
     # ---- evaluation on the official test sets -----------------------------------------------------------
-    models = {"teacher": teacher, "student_no_distillation": baseline, "student": student,
-              "student_int8": student_int8}
+    models = {"teacher": teacher, "teacher_int8": teacher_int8, "student_no_distillation": baseline,
+              "student": student, "student_int8": student_int8}
     test_metrics = {name: {} for name in models}
     test_windows = {}
     for subset in SUBSETS:
@@ -384,17 +397,19 @@ def main(argv=None):
     example = torch.zeros(2, WINDOW, len(CHANNELS))
     paths = {"student": os.path.join(args.out, "model.onnx"),
              "student_int8": os.path.join(args.out, "model.int8.onnx"),
-             "teacher": os.path.join(args.out, "teacher.onnx")}
+             "teacher": os.path.join(args.out, "teacher.onnx"),
+             "teacher_int8": os.path.join(args.out, "teacher.int8.onnx")}
     onnx_export.export_onnx(student, example, paths["student"], "window", "rul", [1])
     onnx_export.write_int8_onnx(paths["student"], paths["student_int8"], quantized_layers)
     onnx_export.export_onnx(teacher, example, paths["teacher"], "window", "rul", [1])
+    onnx_export.write_int8_onnx(paths["teacher"], paths["teacher_int8"], teacher_quantized_layers)
 
     raw = np.stack([padded(select(test_windows[s][1][u])) for s, u in GOLDEN]).astype(np.float32)
     golden_input = normalize(raw)
     golden = {"windows": [{"subset": s, "unit": u, "where": "last window"} for s, u in GOLDEN],
               "raw_input": tensor(raw), "input": tensor(golden_input), "rtol": 1e-4, "atol": 1e-3,
               "variants": {}}
-    for variant, model in (("fp32", student), ("int8", student_int8), ("teacher", teacher)):
+    for variant, model in variants.items():
         output = predict(model, golden_input)
         golden["variants"][variant] = {"output": tensor(output.reshape(-1, 1)),
                                        "scores": onnx_export.flat(np.clip(output, 0, RUL_CAP))}
@@ -410,7 +425,8 @@ def main(argv=None):
         "version": MODEL_VERSION,
         "task": "rul",
         "file": "model.onnx",
-        "variants": {"int8": "model.int8.onnx", "teacher": "teacher.onnx"},
+        "variants": {"int8": "model.int8.onnx", "teacher": "teacher.onnx",
+                     "teacher-int8": "teacher.int8.onnx"},
         "input": {"name": "window", "shape": [-1, WINDOW, len(CHANNELS)]},
         "output": {"name": "rul", "shape": [-1, 1]},
         "sample_period_ms": SAMPLE_PERIOD_MS,
@@ -452,10 +468,12 @@ def main(argv=None):
             "validation": {"teacher": [log["best_validation_rmse"] for log in teacher_logs],
                            "teacher_ensemble": round(teacher_validation, 3),
                            "student_no_distillation": baseline_log["best_validation_rmse"],
-                           "student": student_log["best_validation_rmse"]},
+                           "student": student_log["best_validation_rmse"],
+                           "variants": validation},
         },
         "metrics": {"protocol": "official test sets, last window per unit, true RUL capped at 125",
-                    **test_metrics["student"], "int8": test_metrics["student_int8"]},
+                    **test_metrics["student"], "int8": test_metrics["student_int8"],
+                    "teacher": test_metrics["teacher"], "teacher-int8": test_metrics["teacher_int8"]},
     }
     onnx_export.write_json(os.path.join(args.out, "card.json"), card, indent=2)
     metrics = {"test": test_metrics, "compression": compression,
@@ -465,7 +483,8 @@ def main(argv=None):
 
     print(f"\nstudent {parameter_count(student)} parameters, model.onnx {card['size_bytes']} bytes, "
           f"model.int8.onnx {os.path.getsize(paths['student_int8'])} bytes; teacher "
-          f"{parameter_count(teacher)} parameters; fit {fit_seconds:.0f} s, total {total_seconds:.0f} s")
+          f"{parameter_count(teacher)} parameters, teacher.onnx {os.path.getsize(paths['teacher'])} bytes, "
+          f"teacher.int8.onnx {os.path.getsize(paths['teacher_int8'])} bytes; fit {fit_seconds:.0f} s, total {total_seconds:.0f} s")
     for name, per_subset in test_metrics.items():
         print(f"{name:26s} " + "  ".join(f"{s} RMSE {m['rmse']:.2f} score {m['score']:.1f}"
                                          for s, m in per_subset.items()))
