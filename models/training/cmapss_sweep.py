@@ -17,8 +17,8 @@ epoch with the best RMSE on their cuts instead of the last epoch; "distill": k s
 trained against the mean of the true RUL and a k-seed teacher's prediction, as the training script
 trains its student; "warp": k adds k copies of every training engine resampled in time onto a life
 0.8 to 1.25 times as long; "folds": [i, ...] runs only those folds (two processes can share the
-five; every fold's figures are logged as a JSON line to combine them); "drift": k gives the head the sensors' recent level less the engine's
-own mean over its first k cycles; with "relative": true the encoder, too, sees every row less that
+five; every fold's figures are logged as a JSON line to combine them); "drift": k gives the head
+the sensors' recent level less the engine's own mean over its first k cycles; with "relative": true the encoder, too, sees every row less that
 early level instead of the raw rows).
 Prints the RMSE over all cuts, over the cuts whose true RUL is under the cap, per subset and per band
 of true RUL. One CPU
@@ -195,6 +195,8 @@ if __name__ == "__main__":
     epochs = plan.get("epochs")
     for name, over in plan["configs"]:
         cfg = {**BASE, **over}
+        if sorted(set(cfg["folds"])) != sorted(cfg["folds"]) or not set(cfg["folds"]) <= set(range(5)):
+            sys.exit(f"{name}: folds must be distinct, from 0 to 4: {cfg['folds']}")
         if epochs and "epochs" not in over: cfg["epochs"] = epochs
         t0 = time.time(); rm = []; bands = [[] for _ in BANDS]
         single = []; below = []  # below: the cuts whose true RUL is under the cap (the hard part)
@@ -219,7 +221,8 @@ if __name__ == "__main__":
                 if (runs[0][2] == k).any():
                     per_subset[k].append(float(np.sqrt(np.mean(((p - vy) ** 2)[runs[0][2] == k]))))
             single.append(float(np.sqrt(np.mean((runs[0][0] - vy) ** 2))))
-        line = f"{name:28s} cv {np.mean(rm):.3f} folds {' '.join(f'{r:.2f}' for r in rm)}  under cap {np.mean(below):.3f}  FD001 {np.mean(per_subset[0]) if per_subset[0] else float('nan'):.3f} FD003 {np.mean(per_subset[1]) if per_subset[1] else float('nan'):.3f}  ({time.time()-t0:.0f} s)"
+        only = "" if len(rm) == 5 else f"(folds {cfg['folds']} only) "  # not a five-fold figure
+        line = f"{name:28s} {only}cv {np.mean(rm):.3f} folds {' '.join(f'{r:.2f}' for r in rm)}  under cap {np.mean(below):.3f}  FD001 {np.mean(per_subset[0]) if per_subset[0] else float('nan'):.3f} FD003 {np.mean(per_subset[1]) if per_subset[1] else float('nan'):.3f}  ({time.time()-t0:.0f} s)"
         if cfg["ensemble"] > 1: line += f"  seed 1 alone {np.mean(single):.3f}"
         line += "\n    true RUL " + "  ".join(f"[{lo:.0f}, {hi:.0f}) {np.mean(b):.2f}" for (lo, hi), b in zip(BANDS, bands))
         print(line, flush=True)

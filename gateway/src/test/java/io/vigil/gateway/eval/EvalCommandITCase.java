@@ -216,6 +216,9 @@ class EvalCommandITCase {
                 ModelLocation.DEFAULT_VARIANT.equals(model.variant())
                         ? card
                         : card.path(model.variant());
+        assertThat(variant.path("FD001").isObject())
+                .as("card.json has test figures for variant %s", model.variant())
+                .isTrue();
         Matcher subsets =
                 Pattern.compile("(FD00\\d): (\\d+) units, RMSE ([\\d.]+), PHM08 score ([\\d.]+)")
                         .matcher(out.toString());
