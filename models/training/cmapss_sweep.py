@@ -16,7 +16,8 @@ train_cmapss_transformer.py does, holding 10 % of the fold's training engines ou
 epoch with the best RMSE on their cuts instead of the last epoch; "distill": k scores a student
 trained against the mean of the true RUL and a k-seed teacher's prediction, as the training script
 trains its student; "warp": k adds k copies of every training engine resampled in time onto a life
-0.8 to 1.25 times as long; "folds": [i, ...] runs only those folds (two processes can share the
+0.8 to 1.25 times as long (with "warp_per_seed": true every seed of an ensemble gets copies of its
+own); "folds": [i, ...] runs only those folds (two processes can share the
 five; every fold's figures are logged as a JSON line to combine them); "drift": k gives the head
 the sensors' recent level less the engine's own mean over its first k cycles; with "relative": true the encoder, too, sees every row less that
 early level instead of the raw rows).
@@ -92,7 +93,7 @@ def cuts(us, W, rng, n=20):
             xs.append(seg); ys.append(min(len(u) - c, CAP))
     return np.stack(xs).astype(np.float32), np.array(ys, np.float32)
 
-def fold_data(cfg, fold, data):
+def fold_data(cfg, fold, data, seed=1):
     """The fold's training windows and held-out cuts (and, with "select", the 10 % of the training
     engines that pick the epoch), normalized on the fold's training engines."""
     rng = np.random.default_rng(1000 + fold)
@@ -107,7 +108,8 @@ def fold_data(cfg, fold, data):
     rows = np.concatenate(tr); mean, std = rows.mean(0), rows.std(0)
     tr = [(u - mean) / std for u in tr]; va = [(u - mean) / std for u in va]
     if cfg["warp"]:  # more engines: each training engine's life stretched or squeezed in time
-        tr = tr + warped(tr, cfg["warp"], np.random.default_rng(4000 + fold))
+        own = 1000 * seed if cfg["warp_per_seed"] else 0  # each member its own copies, or all the same
+        tr = tr + warped(tr, cfg["warp"], np.random.default_rng(4000 + fold + own))
     if cfg["baseline"]:  # each engine's own offset: its rows less the mean of its first cycles
         k = cfg["baseline"]
         tr = [np.concatenate([u, u - u[:k].mean(0)], 1) for u in tr]
@@ -176,7 +178,7 @@ def run(cfg, fold, seed, data):
     """Held-out predictions of one model, or with "distill": k of a student trained against the mean of
     the true RUL and a k-seed teacher's prediction, as train_cmapss_transformer.py trains (teacher
     seeds 101..100+k, the student's the run's seed)."""
-    x, y, vx, vy, held, subsets = fold_data(cfg, fold, data)
+    x, y, vx, vy, held, subsets = fold_data(cfg, fold, data, seed)
     if cfg["distill"]:
         teacher = np.mean([predict(fit(cfg, x, y, held, 100 + k), x) for k in range(1, cfg["distill"] + 1)], 0)
         y = (0.5 * y + 0.5 * teacher).astype(np.float32)
@@ -184,7 +186,7 @@ def run(cfg, fold, seed, data):
 
 # true-RUL bands for the error profile: where in an engine's life the errors are
 BANDS = ((0, 25), (25, 50), (50, 75), (75, 100), (100, CAP), (CAP, CAP + 1))
-BASE = dict(folds=[0, 1, 2, 3, 4], window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, select=False, distill=0, warp=0, drift=0, relative=False, subsets=SUBSETS, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
+BASE = dict(folds=[0, 1, 2, 3, 4], warp_per_seed=False, window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, select=False, distill=0, warp=0, drift=0, relative=False, subsets=SUBSETS, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("plan")
