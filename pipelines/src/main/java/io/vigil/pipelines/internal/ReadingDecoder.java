@@ -38,8 +38,6 @@ public final class ReadingDecoder extends ProcessFunction<InboundMessage, Readin
     private final PipelineSpec spec;
     private final String deadLetterTopic;
     private final int deadLetterQos;
-    private final double[] scale;
-    private final double[] offset;
     private final Channel[] inputs;
 
     private transient PayloadDecoder decoder;
@@ -58,15 +56,7 @@ public final class ReadingDecoder extends ProcessFunction<InboundMessage, Readin
         this.deadLetterTopic =
                 spec.output().deadLetters().topic().replace("{pipeline}", spec.name());
         this.deadLetterQos = spec.output().deadLetters().qos();
-        int n = spec.source().inputs().size();
-        scale = new double[n];
-        offset = new double[n];
-        inputs = spec.source().inputs().toArray(Channel[]::new);
-        for (int i = 0; i < n; i++) {
-            Channel c = spec.source().inputs().get(i);
-            scale[i] = c.scale();
-            offset[i] = c.offset();
-        }
+        this.inputs = spec.source().inputs().toArray(Channel[]::new);
     }
 
     @Override
@@ -109,7 +99,7 @@ public final class ReadingDecoder extends ProcessFunction<InboundMessage, Readin
             if (Float.isNaN(values[i])) {
                 continue;
             }
-            float v = (float) (values[i] * scale[i] + offset[i]);
+            float v = (float) (values[i] * inputs[i].scale() + inputs[i].offset());
             if (!inputs[i].plausible(v)) {
                 reject(
                         "channel '"
