@@ -17,10 +17,10 @@ epoch with the best RMSE on their cuts instead of the last epoch; "distill": k s
 trained against the mean of the true RUL and a k-seed teacher's prediction, as the training script
 trains its student; "warp": k adds k copies of every training engine resampled in time onto a life
 0.8 to 1.25 times as long (with "warp_per_seed": true every seed of an ensemble gets copies of its
-own); "folds": [i, ...] runs only those folds (two processes can share the
-five; every fold's figures are logged as a JSON line to combine them); "drift": k gives the head
-the sensors' recent level less the engine's own mean over its first k cycles; with "relative": true the encoder, too, sees every row less that
-early level instead of the raw rows).
+own); "folds": [i, ...] runs only those folds (two processes can share the five; every fold's
+figures are logged as a JSON line to combine them); "drift": k gives the head the sensors' recent
+level less the engine's own mean over its first k cycles; with "relative": true the encoder, too,
+sees every row less that early level instead of the raw rows).
 Prints the RMSE over all cuts, over the cuts whose true RUL is under the cap, per subset and per band
 of true RUL. One CPU
 thread; about 10 minutes per config here.
@@ -209,10 +209,12 @@ if __name__ == "__main__":
             vy = runs[0][1]
             p = np.mean([r[0] for r in runs], 0)
             # the fold's figures for the first k seeds averaged, every k: nested ensembles in one run
-            record = {"config": name, "fold": fold, "ensembles": {
-                k: {"cv": float(np.sqrt(np.mean((np.mean([r[0] for r in runs[:k]], 0) - vy) ** 2))),
-                    "under_cap": float(np.sqrt(np.mean(((np.mean([r[0] for r in runs[:k]], 0) - vy) ** 2)[vy < CAP])))}
-                for k in range(1, cfg["ensemble"] + 1)}}
+            nested = {}
+            for k in range(1, cfg["ensemble"] + 1):
+                squared = (np.mean([r[0] for r in runs[:k]], 0) - vy) ** 2
+                nested[k] = {"cv": float(np.sqrt(np.mean(squared))),
+                             "under_cap": float(np.sqrt(np.mean(squared[vy < CAP])))}
+            record = {"config": name, "fold": fold, "ensembles": nested}
             with open(plan["name"] + ".folds.jsonl", "a") as f:
                 f.write(json.dumps(record) + "\n")
             rm.append(float(np.sqrt(np.mean((p - vy) ** 2))))
