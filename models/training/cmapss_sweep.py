@@ -20,7 +20,8 @@ trains its student; "warp": k adds k copies of every training engine resampled i
 own); "folds": [i, ...] runs only those folds (two processes can share the five; every fold's
 figures are logged as a JSON line to combine them); "drift": k gives the head the sensors' recent
 level less the engine's own mean over its first k cycles; with "relative": true the encoder, too,
-sees every row less that early level instead of the raw rows).
+sees every row less that early level instead of the raw rows; "countdown": [K, ...] also logs, per
+fold, the figures of the RUL at each cut taken from the last K predictions, see countdown()).
 Prints the RMSE over all cuts, over the cuts whose true RUL is under the cap, per subset and per band
 of true RUL. One CPU
 thread; about 10 minutes per config here.
@@ -84,14 +85,28 @@ def windows(us, W):
         xs.append(v); ys.append(np.minimum(np.arange(len(u) - W, -1, -1), CAP))
     return np.concatenate(xs).astype(np.float32), np.concatenate(ys).astype(np.float32)
 
-def cuts(us, W, rng, n=20):
-    xs, ys = [], []
+def cuts(us, W, rng, n=20, back=0):
+    """n random cuts of every engine, each the last window before it and its true RUL; with back=K
+    also the windows before the K-1 earlier cuts the pipeline scored (from the 30th cycle on), as
+    K arrays (NaN where the engine was too young), for the countdown."""
+    xs, ys, earlier = [], [], [[] for _ in range(max(back, 1))]
+    def window(u, c):
+        seg = u[max(0, c - W):c]
+        return np.concatenate([np.repeat(seg[:1], W - len(seg), 0), seg]) if len(seg) < W else seg
     for u in us:
         for c in rng.integers(31, len(u) + 1, n):
-            seg = u[max(0, c - W):c]
-            if len(seg) < W: seg = np.concatenate([np.repeat(seg[:1], W - len(seg), 0), seg])
-            xs.append(seg); ys.append(min(len(u) - c, CAP))
-    return np.stack(xs).astype(np.float32), np.array(ys, np.float32)
+            xs.append(window(u, c)); ys.append(min(len(u) - c, CAP))
+            for k in range(back):
+                earlier[k].append(window(u, c - k) if c - k >= 30 else np.full_like(xs[-1], np.nan))
+    x, y = np.stack(xs).astype(np.float32), np.array(ys, np.float32)
+    return (x, y, [np.stack(e).astype(np.float32) for e in earlier]) if back else (x, y)
+
+def countdown(earlier, K):
+    """The RUL at the cut from the last K predictions (earlier[k]: k cycles before it, NaN where none
+    was made): each less the cycles since, but never counted down further than it sat below the cap
+    (a prediction at the cap says the life is at least that, so it stays there), averaged."""
+    est = np.stack([p - np.minimum(k, np.maximum(0, CAP - p)) for k, p in enumerate(earlier[:K])])
+    return np.clip(np.nanmean(est, 0), 0, CAP)
 
 def fold_data(cfg, fold, data, seed=1):
     """The fold's training windows and held-out cuts (and, with "select", the 10 % of the training
@@ -126,8 +141,12 @@ def fold_data(cfg, fold, data, seed=1):
         chosen = set(np.random.default_rng(2000 + fold).choice(len(tr), len(tr) // 10, replace=False))
         held = cuts([u for i, u in enumerate(tr) if i in chosen], W, np.random.default_rng(3000 + fold))
         tr = [u for i, u in enumerate(tr) if i not in chosen]
-    x, y = windows(tr, W); vx, vy = cuts(va, W, rng)
-    return x, y, vx, vy, held, np.repeat(va_subset, 20)
+    x, y = windows(tr, W)
+    if cfg["countdown"]:  # the held-out cuts again, with the windows before the earlier cuts
+        vx, vy, earlier = cuts(va, W, rng, back=max(cfg["countdown"]))
+    else:
+        (vx, vy), earlier = cuts(va, W, rng), None
+    return x, y, vx, vy, held, np.repeat(va_subset, 20), earlier
 
 def early_level(u, k):
     """Row by row, the mean of the engine's first k cycles as far as they have been seen, as the
@@ -178,15 +197,19 @@ def run(cfg, fold, seed, data):
     """Held-out predictions of one model, or with "distill": k of a student trained against the mean of
     the true RUL and a k-seed teacher's prediction, as train_cmapss_transformer.py trains (teacher
     seeds 101..100+k, the student's the run's seed)."""
-    x, y, vx, vy, held, subsets = fold_data(cfg, fold, data, seed)
+    x, y, vx, vy, held, subsets, earlier = fold_data(cfg, fold, data, seed)
     if cfg["distill"]:
         teacher = np.mean([predict(fit(cfg, x, y, held, 100 + k), x) for k in range(1, cfg["distill"] + 1)], 0)
         y = (0.5 * y + 0.5 * teacher).astype(np.float32)
-    return predict(fit(cfg, x, y, held, seed), vx), vy, subsets
+    m = fit(cfg, x, y, held, seed)
+    before = None
+    if earlier is not None:  # predictions k cycles before each cut; NaN windows give NaN
+        before = [np.where(np.isnan(e).any((1, 2)), np.nan, predict(m, np.nan_to_num(e))) for e in earlier]
+    return predict(m, vx), vy, subsets, before
 
 # true-RUL bands for the error profile: where in an engine's life the errors are
 BANDS = ((0, 25), (25, 50), (50, 75), (75, 100), (100, CAP), (CAP, CAP + 1))
-BASE = dict(folds=[0, 1, 2, 3, 4], warp_per_seed=False, window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, select=False, distill=0, warp=0, drift=0, relative=False, subsets=SUBSETS, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
+BASE = dict(folds=[0, 1, 2, 3, 4], warp_per_seed=False, window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, select=False, distill=0, warp=0, drift=0, relative=False, countdown=[], subsets=SUBSETS, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("plan")
@@ -214,6 +237,11 @@ if __name__ == "__main__":
                 squared = (np.mean([r[0] for r in runs[:k]], 0) - vy) ** 2
                 nested[k] = {"cv": float(np.sqrt(np.mean(squared))),
                              "under_cap": float(np.sqrt(np.mean(squared[vy < CAP])))}
+                for K in cfg["countdown"]:  # the ensemble's last K predictions, counted down
+                    before = [np.mean([r[3][j] for r in runs[:k]], 0) for j in range(K)]
+                    sq = (countdown(before, K) - vy) ** 2
+                    nested[k][f"countdown{K}"] = {"cv": float(np.sqrt(np.mean(sq))),
+                                                  "under_cap": float(np.sqrt(np.mean(sq[vy < CAP])))}
             record = {"config": name, "fold": fold, "ensembles": nested}
             with open(plan["name"] + ".folds.jsonl", "a") as f:
                 f.write(json.dumps(record) + "\n")
