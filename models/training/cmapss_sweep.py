@@ -21,7 +21,9 @@ own); "folds": [i, ...] runs only those folds (two processes can share the five;
 figures are logged as a JSON line to combine them); "drift": k gives the head the sensors' recent
 level less the engine's own mean over its first k cycles; with "relative": true the encoder, too,
 sees every row less that early level instead of the raw rows; "countdown": [K, ...] also logs, per
-fold, the figures of the RUL at each cut taken from the last K predictions, see countdown()).
+fold, the figures of the RUL at each cut taken from the last K predictions, see countdown(), and
+saves every seed's predictions before the cuts; with "countdown_below": [L, ...] counted down only
+while the newest prediction is under L).
 Prints the RMSE over all cuts, over the cuts whose true RUL is under the cap, per subset and per band
 of true RUL. One CPU
 thread; about 10 minutes per config here.
@@ -101,12 +103,16 @@ def cuts(us, W, rng, n=20, back=0):
     x, y = np.stack(xs).astype(np.float32), np.array(ys, np.float32)
     return (x, y, [np.stack(e).astype(np.float32) for e in earlier]) if back else (x, y)
 
-def countdown(earlier, K):
-    """The RUL at the cut from the last K predictions (earlier[k]: k cycles before it, NaN where none
-    was made): each less the cycles since, but never counted down further than it sat below the cap
-    (a prediction at the cap says the life is at least that, so it stays there), averaged."""
-    est = np.stack([p - np.minimum(k, np.maximum(0, CAP - p)) for k, p in enumerate(earlier[:K])])
-    return np.clip(np.nanmean(est, 0), 0, CAP)
+def countdown(earlier, below=None):
+    """The RUL at each cut from its latest predictions (earlier[k]: k cycles before it, NaN where none
+    was made), each less the cycles since, averaged. plan24 (below None): none counted down further
+    than it sat below the cap. plan25 (below L): plainly counted down while the newest prediction is
+    under L, the newest alone at or above it (near the cap, where a healthy engine's predictions sit)."""
+    if below is None:
+        est = np.stack([p - np.minimum(k, np.maximum(0, CAP - p)) for k, p in enumerate(earlier)])
+        return np.clip(np.nanmean(est, 0), 0, CAP)
+    counted = np.nanmean(np.stack([p - k for k, p in enumerate(earlier)]), 0)
+    return np.clip(np.where(earlier[0] < below, counted, earlier[0]), 0, CAP)
 
 def fold_data(cfg, fold, data, seed=1):
     """The fold's training windows and held-out cuts (and, with "select", the 10 % of the training
@@ -209,7 +215,7 @@ def run(cfg, fold, seed, data):
 
 # true-RUL bands for the error profile: where in an engine's life the errors are
 BANDS = ((0, 25), (25, 50), (50, 75), (75, 100), (100, CAP), (CAP, CAP + 1))
-BASE = dict(folds=[0, 1, 2, 3, 4], warp_per_seed=False, window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, select=False, distill=0, warp=0, drift=0, relative=False, countdown=[], subsets=SUBSETS, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
+BASE = dict(folds=[0, 1, 2, 3, 4], warp_per_seed=False, window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, select=False, distill=0, warp=0, drift=0, relative=False, countdown=[], countdown_below=[], subsets=SUBSETS, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("plan")
@@ -239,9 +245,14 @@ if __name__ == "__main__":
                              "under_cap": float(np.sqrt(np.mean(squared[vy < CAP])))}
                 for K in cfg["countdown"]:  # the ensemble's last K predictions, counted down
                     before = [np.mean([r[3][j] for r in runs[:k]], 0) for j in range(K)]
-                    sq = (countdown(before, K) - vy) ** 2
-                    nested[k][f"countdown{K}"] = {"cv": float(np.sqrt(np.mean(sq))),
-                                                  "under_cap": float(np.sqrt(np.mean(sq[vy < CAP])))}
+                    for gate in cfg["countdown_below"] or [None]:
+                        sq = (countdown(before, gate) - vy) ** 2
+                        key = f"countdown{K}" + ("" if gate is None else f"_below{gate}")
+                        nested[k][key] = {"cv": float(np.sqrt(np.mean(sq))),
+                                          "under_cap": float(np.sqrt(np.mean(sq[vy < CAP])))}
+            if cfg["countdown"]:  # every seed's predictions before each cut, to study them again
+                np.savez_compressed(f"{plan['name']}.fold{fold}.npz", true=vy, subsets=runs[0][2],
+                                    before=np.array([r[3] for r in runs]))
             record = {"config": name, "fold": fold, "ensembles": nested}
             with open(plan["name"] + ".folds.jsonl", "a") as f:
                 f.write(json.dumps(record) + "\n")
