@@ -23,7 +23,8 @@ level less the engine's own mean over its first k cycles; with "relative": true 
 sees every row less that early level instead of the raw rows; "countdown": [K, ...] also logs, per
 fold, the figures of the RUL at each cut taken from the last K predictions, see countdown(), and
 saves every seed's predictions before the cuts; with "countdown_below": [L, ...] counted down only
-while the newest prediction is under L).
+while the newest prediction is under L; "lagged": L gives the head the sensors' recent level less
+their level L cycles earlier, see lagged_level()).
 Prints the RMSE over all cuts, over the cuts whose true RUL is under the cap, per subset and per band
 of true RUL. One CPU
 thread; about 10 minutes per config here.
@@ -44,22 +45,25 @@ def units(path):
     return [t[t[:, 0] == u][:, 2:][:, [COLUMNS.index(c) for c in CHANNELS]] for u in np.unique(t[:, 0])]
 
 class Model(nn.Module):
-    def __init__(s, window, patch, dim, heads, hidden, layers, dropout, level, smooth, slope, C, age=False, drift=False, relative=False):
+    def __init__(s, window, patch, dim, heads, hidden, layers, dropout, level, smooth, slope, C, age=False, drift=False, relative=False, lagged=False):
         super().__init__()
         s.window, s.patch, s.level, s.smooth, s.slope, s.age, s.drift = window, patch, level, smooth, slope, age, drift
         s.relative = relative
         if age: C -= 1  # the last channel is the age, read from the window's last row only
-        if drift: C //= 2  # then as many channels of the engine's early level, read at the last row
+        C //= 1 + bool(drift) + bool(lagged)  # then as many of the early level and of the lagged one
+        s.sensors, s.lagged = C, lagged
         s.embed = nn.Linear(patch * C, dim)
         s.position = nn.Parameter(torch.randn(1, window // patch, dim) * 0.02)
         s.encoder = nn.Sequential(*[EncoderLayer(dim, heads, hidden, dropout) for _ in range(layers)])
-        extra = 2 * C + (C if slope else 0) + (1 if age else 0) + (C if drift and not relative else 0)
+        extra = 2 * C + (C if slope else 0) + (1 if age else 0) + (C if drift and not relative else 0) + (C if lagged else 0)
         s.head = nn.Sequential(nn.Linear(dim + extra, dim), nn.GELU(), nn.Dropout(dropout), nn.Linear(dim, 1))
         t = torch.arange(window, dtype=torch.float32); t = t - t.mean()
         s.register_buffer("t", (t / (t * t).sum()).reshape(1, window, 1))
     def forward(s, w):
         if s.age:
             age = w[:, -1, -1:]; w = w[:, :, :-1]
+        if s.lagged:
+            lag = w[:, -1, -s.sensors:]; w = w[:, :, :-s.sensors]
         if s.drift:
             early = w[:, -1, w.shape[2] // 2:]; w = w[:, :, :w.shape[2] // 2]
             if s.relative: w = w - early.unsqueeze(1)  # then "recent" below is the drift itself
@@ -76,6 +80,7 @@ class Model(nn.Module):
         feats = [tok, recent, change]
         if s.slope: feats.append((w * s.t).sum(1) * s.window)
         if s.drift and not s.relative: feats.append(recent - early)
+        if s.lagged: feats.append(recent - lag)
         if s.age: feats.append(age)
         return s.head(torch.cat(feats, 1)) * CAP
 
@@ -138,6 +143,9 @@ def fold_data(cfg, fold, data, seed=1):
     if cfg["drift"]:  # the engine's early level (mean of its first k cycles), for the head's drift
         tr = [np.concatenate([u, early_level(u, cfg["drift"])], 1) for u in tr]
         va = [np.concatenate([u, early_level(u, cfg["drift"])], 1) for u in va]
+    if cfg["lagged"]:  # the sensors' level some cycles back, for the head's drift since then
+        tr = [np.concatenate([u, lagged_level(u[:, :len(CHANNELS)], cfg["lagged"])], 1) for u in tr]
+        va = [np.concatenate([u, lagged_level(u[:, :len(CHANNELS)], cfg["lagged"])], 1) for u in va]
     if cfg["age"]:  # cycles so far, scaled, as one more channel (after the normalization)
         tr = [np.concatenate([u, np.arange(1, len(u) + 1)[:, None] / cfg["age"]], 1) for u in tr]
         va = [np.concatenate([u, np.arange(1, len(u) + 1)[:, None] / cfg["age"]], 1) for u in va]
@@ -153,6 +161,16 @@ def fold_data(cfg, fold, data, seed=1):
     else:
         (vx, vy), earlier = cuts(va, W, rng), None
     return x, y, vx, vy, held, np.repeat(va_subset, 20), earlier
+
+def lagged_level(u, lag, n=10):
+    """Row by row, the mean of the n cycles ending lag cycles before it (an engine younger than
+    lag + n cycles: its first n cycles, or those it has), so the head sees the drift of the last lag
+    cycles, a recent rate of wear beside the early level's lifelong one."""
+    total = np.concatenate([np.zeros((1, u.shape[1])), np.cumsum(u, 0)])
+    t = np.arange(len(u))
+    end = np.minimum(np.maximum(t - lag, n - 1), t)
+    start = np.maximum(end - n + 1, 0)
+    return (total[end + 1] - total[start]) / (end + 1 - start)[:, None]
 
 def early_level(u, k):
     """Row by row, the mean of the engine's first k cycles as far as they have been seen, as the
@@ -174,7 +192,7 @@ def warped(us, k, rng, low=0.8, high=1.25):
 def fit(cfg, x, y, held, seed, dev="cpu"):
     """A model trained on x against y for cfg's epochs: the last epoch's, or with held cuts the best."""
     torch.manual_seed(seed)
-    m = Model(cfg["window"], cfg["patch"], cfg["dim"], 4, cfg["dim"] * 2, cfg["layers"], cfg["dropout"], cfg["level"], cfg["smooth"], cfg["slope"], x.shape[2], bool(cfg["age"]), bool(cfg["drift"]), cfg["relative"]).to(dev)
+    m = Model(cfg["window"], cfg["patch"], cfg["dim"], 4, cfg["dim"] * 2, cfg["layers"], cfg["dropout"], cfg["level"], cfg["smooth"], cfg["slope"], x.shape[2], bool(cfg["age"]), bool(cfg["drift"]), cfg["relative"], bool(cfg["lagged"])).to(dev)
     opt = torch.optim.AdamW(m.parameters(), lr=cfg["lr"], weight_decay=cfg["wd"])
     B = 256; steps = math.ceil(len(x) / B)
     sch = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg["lr"], total_steps=cfg["epochs"] * steps, pct_start=0.1)
@@ -215,7 +233,7 @@ def run(cfg, fold, seed, data):
 
 # true-RUL bands for the error profile: where in an engine's life the errors are
 BANDS = ((0, 25), (25, 50), (50, 75), (75, 100), (100, CAP), (CAP, CAP + 1))
-BASE = dict(folds=[0, 1, 2, 3, 4], warp_per_seed=False, window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, select=False, distill=0, warp=0, drift=0, relative=False, countdown=[], countdown_below=[], subsets=SUBSETS, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
+BASE = dict(folds=[0, 1, 2, 3, 4], warp_per_seed=False, window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, select=False, distill=0, warp=0, drift=0, relative=False, lagged=0, countdown=[], countdown_below=[], subsets=SUBSETS, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("plan")
