@@ -24,7 +24,10 @@ sees every row less that early level instead of the raw rows; "countdown": [K, .
 fold, the figures of the RUL at each cut taken from the last K predictions, see countdown(), and
 saves every seed's predictions before the cuts; with "countdown_below": [L, ...] counted down only
 while the newest prediction is under L; "lagged": L gives the head the sensors' recent level less
-their level L cycles earlier, see lagged_level()).
+their level L cycles earlier, see lagged_level(); "warp_phases": true resamples each copy's life
+before its last 125 cycles and those cycles by separate factors, see warped(); "train_cap": C trains
+on the RUL capped at C instead of 125, still scored against the RUL capped at 125 with the
+predictions clipped there).
 Prints the RMSE over all cuts, over the cuts whose true RUL is under the cap, per subset and per band
 of true RUL. One CPU
 thread; about 10 minutes per config here.
@@ -84,12 +87,12 @@ class Model(nn.Module):
         if s.age: feats.append(age)
         return s.head(torch.cat(feats, 1)) * CAP
 
-def windows(us, W):
+def windows(us, W, cap=CAP):
     xs, ys = [], []
     for u in us:
         if len(u) < W: continue
         v = np.lib.stride_tricks.sliding_window_view(u, (W, u.shape[1]))[:, 0]
-        xs.append(v); ys.append(np.minimum(np.arange(len(u) - W, -1, -1), CAP))
+        xs.append(v); ys.append(np.minimum(np.arange(len(u) - W, -1, -1), cap))
     return np.concatenate(xs).astype(np.float32), np.concatenate(ys).astype(np.float32)
 
 def cuts(us, W, rng, n=20, back=0):
@@ -135,7 +138,7 @@ def fold_data(cfg, fold, data, seed=1):
     tr = [(u - mean) / std for u in tr]; va = [(u - mean) / std for u in va]
     if cfg["warp"]:  # more engines: each training engine's life stretched or squeezed in time
         own = 1000 * seed if cfg["warp_per_seed"] else 0  # each member its own copies, or all the same
-        tr = tr + warped(tr, cfg["warp"], np.random.default_rng(4000 + fold + own))
+        tr = tr + warped(tr, cfg["warp"], np.random.default_rng(4000 + fold + own), cfg["warp_phases"])
     if cfg["baseline"]:  # each engine's own offset: its rows less the mean of its first cycles
         k = cfg["baseline"]
         tr = [np.concatenate([u, u - u[:k].mean(0)], 1) for u in tr]
@@ -155,7 +158,7 @@ def fold_data(cfg, fold, data, seed=1):
         chosen = set(np.random.default_rng(2000 + fold).choice(len(tr), len(tr) // 10, replace=False))
         held = cuts([u for i, u in enumerate(tr) if i in chosen], W, np.random.default_rng(3000 + fold))
         tr = [u for i, u in enumerate(tr) if i not in chosen]
-    x, y = windows(tr, W)
+    x, y = windows(tr, W, cfg["train_cap"])
     if cfg["countdown"]:  # the held-out cuts again, with the windows before the earlier cuts
         vx, vy, earlier = cuts(va, W, rng, back=max(cfg["countdown"]))
     else:
@@ -178,14 +181,23 @@ def early_level(u, k):
     seen = np.minimum(np.arange(1, len(u) + 1), k)[:, None]
     return np.cumsum(u, 0)[np.minimum(np.arange(len(u)), k - 1)] / seen
 
-def warped(us, k, rng, low=0.8, high=1.25):
+def warped(us, k, rng, phases=False, low=0.8, high=1.25):
     """k copies of every engine resampled onto a life log-uniformly 0.8 to 1.25 times as long (linear
-    interpolation between cycles): an engine that wears faster or slower along the same path."""
+    interpolation between cycles): an engine that wears faster or slower along the same path. With
+    phases, the life before the last CAP cycles (the healthy part, whose length is the engine's
+    initial wear) is resampled by its own factor, log-uniformly 0.67 to 1.5, and the last CAP cycles
+    by 0.8 to 1.25: an engine whose wear sets in earlier or later than its rate alone would say."""
     out = []
     for u in us:
-        for f in np.exp(rng.uniform(np.log(low), np.log(high), k)):
-            n = max(2, int(round(len(u) * f)))
-            t = np.linspace(0, len(u) - 1, n)
+        for _ in range(k):
+            last = len(u) - 1
+            if phases:
+                knee = max(0.0, last - CAP)
+                early, late = np.exp(rng.uniform(np.log(2 / 3), np.log(1.5))), np.exp(rng.uniform(np.log(low), np.log(high)))
+                n1 = int(round(knee * early))
+                t = np.concatenate([np.linspace(0, knee, n1 + 1)[:-1], np.linspace(knee, last, max(2, int(round((last - knee) * late)) + 1))])
+            else:
+                t = np.linspace(0, last, max(2, int(round(len(u) * np.exp(rng.uniform(np.log(low), np.log(high)))))))
             out.append(np.stack([np.interp(t, np.arange(len(u)), u[:, c]) for c in range(u.shape[1])], 1))
     return out
 
@@ -233,7 +245,7 @@ def run(cfg, fold, seed, data):
 
 # true-RUL bands for the error profile: where in an engine's life the errors are
 BANDS = ((0, 25), (25, 50), (50, 75), (75, 100), (100, CAP), (CAP, CAP + 1))
-BASE = dict(folds=[0, 1, 2, 3, 4], warp_per_seed=False, window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, select=False, distill=0, warp=0, drift=0, relative=False, lagged=0, countdown=[], countdown_below=[], subsets=SUBSETS, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
+BASE = dict(folds=[0, 1, 2, 3, 4], warp_per_seed=False, window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, select=False, distill=0, warp=0, drift=0, relative=False, lagged=0, countdown=[], countdown_below=[], warp_phases=False, train_cap=CAP, subsets=SUBSETS, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("plan")
