@@ -27,7 +27,8 @@ while the newest prediction is under L; "lagged": L gives the head the sensors' 
 their level L cycles earlier, see lagged_level(); "warp_phases": true resamples each copy's life
 before its last 125 cycles and those cycles by separate factors, see warped(); "train_cap": C trains
 on the RUL capped at C instead of 125, still scored against the RUL capped at 125 with the
-predictions clipped there).
+predictions clipped there; "level": n sets how many of the last rows make the recent level (10);
+"level2": n also gives the head the drift of the last n rows' mean from the early level).
 Prints the RMSE over all cuts, over the cuts whose true RUL is under the cap, per subset and per band
 of true RUL. One CPU
 thread; about 10 minutes per config here.
@@ -48,17 +49,17 @@ def units(path):
     return [t[t[:, 0] == u][:, 2:][:, [COLUMNS.index(c) for c in CHANNELS]] for u in np.unique(t[:, 0])]
 
 class Model(nn.Module):
-    def __init__(s, window, patch, dim, heads, hidden, layers, dropout, level, smooth, slope, C, age=False, drift=False, relative=False, lagged=False):
+    def __init__(s, window, patch, dim, heads, hidden, layers, dropout, level, smooth, slope, C, age=False, drift=False, relative=False, lagged=False, level2=0):
         super().__init__()
         s.window, s.patch, s.level, s.smooth, s.slope, s.age, s.drift = window, patch, level, smooth, slope, age, drift
-        s.relative = relative
+        s.relative, s.level2 = relative, level2
         if age: C -= 1  # the last channel is the age, read from the window's last row only
         C //= 1 + bool(drift) + bool(lagged)  # then as many of the early level and of the lagged one
         s.sensors, s.lagged = C, lagged
         s.embed = nn.Linear(patch * C, dim)
         s.position = nn.Parameter(torch.randn(1, window // patch, dim) * 0.02)
         s.encoder = nn.Sequential(*[EncoderLayer(dim, heads, hidden, dropout) for _ in range(layers)])
-        extra = 2 * C + (C if slope else 0) + (1 if age else 0) + (C if drift and not relative else 0) + (C if lagged else 0)
+        extra = 2 * C + (C if slope else 0) + (1 if age else 0) + (C if drift and not relative else 0) + (C if lagged else 0) + (C if level2 else 0)
         s.head = nn.Sequential(nn.Linear(dim + extra, dim), nn.GELU(), nn.Dropout(dropout), nn.Linear(dim, 1))
         t = torch.arange(window, dtype=torch.float32); t = t - t.mean()
         s.register_buffer("t", (t / (t * t).sum()).reshape(1, window, 1))
@@ -83,6 +84,7 @@ class Model(nn.Module):
         feats = [tok, recent, change]
         if s.slope: feats.append((w * s.t).sum(1) * s.window)
         if s.drift and not s.relative: feats.append(recent - early)
+        if s.level2: feats.append(w[:, -s.level2:].mean(1) - early)
         if s.lagged: feats.append(recent - lag)
         if s.age: feats.append(age)
         return s.head(torch.cat(feats, 1)) * CAP
@@ -204,7 +206,7 @@ def warped(us, k, rng, phases=False, low=0.8, high=1.25):
 def fit(cfg, x, y, held, seed, dev="cpu"):
     """A model trained on x against y for cfg's epochs: the last epoch's, or with held cuts the best."""
     torch.manual_seed(seed)
-    m = Model(cfg["window"], cfg["patch"], cfg["dim"], 4, cfg["dim"] * 2, cfg["layers"], cfg["dropout"], cfg["level"], cfg["smooth"], cfg["slope"], x.shape[2], bool(cfg["age"]), bool(cfg["drift"]), cfg["relative"], bool(cfg["lagged"])).to(dev)
+    m = Model(cfg["window"], cfg["patch"], cfg["dim"], 4, cfg["dim"] * 2, cfg["layers"], cfg["dropout"], cfg["level"], cfg["smooth"], cfg["slope"], x.shape[2], bool(cfg["age"]), bool(cfg["drift"]), cfg["relative"], bool(cfg["lagged"]), cfg["level2"]).to(dev)
     opt = torch.optim.AdamW(m.parameters(), lr=cfg["lr"], weight_decay=cfg["wd"])
     B = 256; steps = math.ceil(len(x) / B)
     sch = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg["lr"], total_steps=cfg["epochs"] * steps, pct_start=0.1)
@@ -245,7 +247,7 @@ def run(cfg, fold, seed, data):
 
 # true-RUL bands for the error profile: where in an engine's life the errors are
 BANDS = ((0, 25), (25, 50), (50, 75), (75, 100), (100, CAP), (CAP, CAP + 1))
-BASE = dict(folds=[0, 1, 2, 3, 4], warp_per_seed=False, window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, select=False, distill=0, warp=0, drift=0, relative=False, lagged=0, countdown=[], countdown_below=[], warp_phases=False, train_cap=CAP, subsets=SUBSETS, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
+BASE = dict(folds=[0, 1, 2, 3, 4], warp_per_seed=False, window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, select=False, distill=0, warp=0, drift=0, relative=False, lagged=0, countdown=[], countdown_below=[], warp_phases=False, train_cap=CAP, level2=0, subsets=SUBSETS, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("plan")
