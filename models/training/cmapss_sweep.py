@@ -28,7 +28,8 @@ their level L cycles earlier, see lagged_level(); "warp_phases": true resamples 
 before its last 125 cycles and those cycles by separate factors, see warped(); "train_cap": C trains
 on the RUL capped at C instead of 125, still scored against the RUL capped at 125 with the
 predictions clipped there; "level": n sets how many of the last rows make the recent level (10);
-"level2": n also gives the head the drift of the last n rows' mean from the early level).
+"level2": n also gives the head the drift of the last n rows' mean from the early level; "mix": k
+adds k blends of every training engine with another of its subset, see mixed()).
 Prints the RMSE over all cuts, over the cuts whose true RUL is under the cap, per subset and per band
 of true RUL. One CPU
 thread; about 10 minutes per config here.
@@ -128,19 +129,22 @@ def fold_data(cfg, fold, data, seed=1):
     """The fold's training windows and held-out cuts (and, with "select", the 10 % of the training
     engines that pick the epoch), normalized on the fold's training engines."""
     rng = np.random.default_rng(1000 + fold)
-    tr, va, va_subset = [], [], []
+    tr, va, va_subset, tr_subset = [], [], [], []
     for subset, name in enumerate(SUBSETS):
         if name not in cfg["subsets"]: continue
         us = units(os.path.join(data, f"train_{name}.txt"))
         order = np.random.default_rng(0).permutation(len(us))
         for i, ui in enumerate(order):
             (va if i % 5 == fold else tr).append(us[ui])
-            if i % 5 == fold: va_subset.append(subset)
+            (va_subset if i % 5 == fold else tr_subset).append(subset)
     rows = np.concatenate(tr); mean, std = rows.mean(0), rows.std(0)
     tr = [(u - mean) / std for u in tr]; va = [(u - mean) / std for u in va]
+    real = tr
     if cfg["warp"]:  # more engines: each training engine's life stretched or squeezed in time
         own = 1000 * seed if cfg["warp_per_seed"] else 0  # each member its own copies, or all the same
-        tr = tr + warped(tr, cfg["warp"], np.random.default_rng(4000 + fold + own), cfg["warp_phases"])
+        tr = tr + warped(real, cfg["warp"], np.random.default_rng(4000 + fold + own), cfg["warp_phases"])
+    if cfg["mix"]:  # more engines: blends of two real engines of one fleet
+        tr = tr + mixed(real, tr_subset, cfg["mix"], np.random.default_rng(5000 + fold))
     if cfg["baseline"]:  # each engine's own offset: its rows less the mean of its first cycles
         k = cfg["baseline"]
         tr = [np.concatenate([u, u - u[:k].mean(0)], 1) for u in tr]
@@ -203,6 +207,20 @@ def warped(us, k, rng, phases=False, low=0.8, high=1.25):
             out.append(np.stack([np.interp(t, np.arange(len(u)), u[:, c]) for c in range(u.shape[1])], 1))
     return out
 
+def mixed(us, subsets, k, rng):
+    """k blends of every engine with another engine of its subset (fleet), both resampled onto the
+    blend's life, a weighted mean of theirs, so that they start together and fail together; the
+    weight uniform in 0.25 to 0.75: an engine between two real ones in initial wear, rate and life."""
+    out = []
+    for i, u in enumerate(us):
+        peers = [j for j in range(len(us)) if subsets[j] == subsets[i] and j != i]
+        for _ in range(k):
+            v = us[peers[rng.integers(len(peers))]]; w = rng.uniform(0.25, 0.75)
+            n = max(2, int(round(w * len(u) + (1 - w) * len(v))))
+            on = lambda e: np.stack([np.interp(np.linspace(0, len(e) - 1, n), np.arange(len(e)), e[:, c]) for c in range(e.shape[1])], 1)
+            out.append(w * on(u) + (1 - w) * on(v))
+    return out
+
 def fit(cfg, x, y, held, seed, dev="cpu"):
     """A model trained on x against y for cfg's epochs: the last epoch's, or with held cuts the best."""
     torch.manual_seed(seed)
@@ -247,7 +265,7 @@ def run(cfg, fold, seed, data):
 
 # true-RUL bands for the error profile: where in an engine's life the errors are
 BANDS = ((0, 25), (25, 50), (50, 75), (75, 100), (100, CAP), (CAP, CAP + 1))
-BASE = dict(folds=[0, 1, 2, 3, 4], warp_per_seed=False, window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, select=False, distill=0, warp=0, drift=0, relative=False, lagged=0, countdown=[], countdown_below=[], warp_phases=False, train_cap=CAP, level2=0, subsets=SUBSETS, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
+BASE = dict(folds=[0, 1, 2, 3, 4], warp_per_seed=False, window=30, patch=3, dim=32, layers=2, dropout=0.0, level=10, smooth=0.0, slope=False, baseline=0, age=0, select=False, distill=0, warp=0, drift=0, relative=False, lagged=0, countdown=[], countdown_below=[], warp_phases=False, train_cap=CAP, level2=0, mix=0, subsets=SUBSETS, lr=1e-3, wd=1e-4, epochs=30, noise=0.0, ensemble=1)
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("plan")
