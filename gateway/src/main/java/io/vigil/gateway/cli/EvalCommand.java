@@ -8,6 +8,7 @@ import io.vigil.gateway.eval.SkabDataset;
 import io.vigil.pipelines.spec.ConfigException;
 import io.vigil.pipelines.spec.PipelineParser;
 import io.vigil.pipelines.spec.PipelineSpec;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +61,14 @@ final class EvalCommand implements Callable<Integer> {
                             + " none (default: ${DEFAULT-VALUE}).")
     double trueRulCap;
 
+    @Option(
+            names = "--predictions",
+            paramLabel = "FILE.csv",
+            description =
+                    "C-MAPSS: also write each unit's prediction, true RUL and error to this CSV"
+                            + " file, to see which engines the model gets wrong.")
+    Path predictionsFile;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = command.commandLine().getOut();
@@ -73,6 +82,13 @@ final class EvalCommand implements Callable<Integer> {
         }
         if (!Files.isDirectory(data)) {
             err.println(data + ": no such folder");
+            return 2;
+        }
+        if (predictionsFile != null && !spec.model().predictsRul()) {
+            err.println(
+                    "--predictions: per-unit predictions come from RUL pipelines; "
+                            + file
+                            + " is an anomaly pipeline");
             return 2;
         }
         try {
@@ -129,6 +145,9 @@ final class EvalCommand implements Callable<Integer> {
         }
         List<Prediction> predictions =
                 Evaluation.remainingLife(spec, units, trueRulCap > 0 ? trueRulCap : Double.NaN);
+        if (predictionsFile != null) {
+            writePredictions(predictions);
+        }
         Map<String, List<Prediction>> bySubset = new TreeMap<>();
         predictions.forEach(
                 p -> bySubset.computeIfAbsent(p.subset(), s -> new ArrayList<>()).add(p));
@@ -148,5 +167,27 @@ final class EvalCommand implements Callable<Integer> {
                             + String.format(Locale.ROOT, "RMSE=%.2f SCORE=%.1f", rmse, score));
         }
         out.println(String.join("; ", last));
+    }
+
+    /** One CSV row per unit; a file that cannot be written is the operator's error, not a crash. */
+    private void writePredictions(List<Prediction> predictions) {
+        StringBuilder csv = new StringBuilder("subset,unit,predicted,true,error\n");
+        for (Prediction p : predictions) {
+            csv.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%s,%s,%.3f,%.3f,%.3f\n",
+                            p.subset(),
+                            p.asset(),
+                            p.predicted(),
+                            p.actual(),
+                            p.predicted() - p.actual()));
+        }
+        try {
+            Files.writeString(predictionsFile, csv);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    predictionsFile + ": cannot write the predictions (" + e + ")", e);
+        }
     }
 }

@@ -30,6 +30,33 @@ import picocli.CommandLine;
  */
 class EvalCommandITCase {
 
+    /** The tiny autoencoder (copied to {@code model} beside the file) on SKAB's ColA and ColB. */
+    private static final String TINY_SKAB_PIPELINE =
+            """
+            name: skab-tiny
+            source:
+              topics: ['skab/{asset}']
+              channels:
+                - {name: a, field: ColA}
+                - {name: b, field: ColB}
+            window: {length: 8s, hop: 1s}
+            model: {path: model}
+            """;
+
+    /** The tiny RUL model on C-MAPSS's s2 and s3, one window per cycle. */
+    private static final String TINY_RUL_PIPELINE =
+            """
+            name: rul-tiny
+            source:
+              topics: ['fleet/{asset}/cycle']
+              channels:
+                - {name: a, field: s2}
+                - {name: b, field: s3}
+            window: {type: count, every: 1}
+            model: {name: tiny-rul}
+            detect: {horizon: 30}
+            """;
+
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
@@ -76,18 +103,7 @@ class EvalCommandITCase {
                 dir.resolve("data").resolve("anomaly-free.csv"),
                 "datetime;ColA;ColB\n2020-03-09 10:00:00;10;0\n");
         Path pipeline = dir.resolve("skab.yaml");
-        Files.writeString(
-                pipeline,
-                """
-                name: skab-tiny
-                source:
-                  topics: ['skab/{asset}']
-                  channels:
-                    - {name: a, field: ColA}
-                    - {name: b, field: ColB}
-                window: {length: 8s, hop: 1s}
-                model: {path: model}
-                """);
+        Files.writeString(pipeline, TINY_SKAB_PIPELINE);
 
         assertThat(
                         eval(
@@ -112,23 +128,57 @@ class EvalCommandITCase {
     void rulPipelineOnCmapssPrintsRmseAndScore(@TempDir Path dir) throws Exception {
         Path data = cmapss(dir, "50\n25\n", unit(1, 10, 5.0, 1.0), unit(2, 12, 2.0, 0.0));
         Path pipeline = dir.resolve("rul.yaml");
-        Files.writeString(
-                pipeline,
-                """
-                name: rul-tiny
-                source:
-                  topics: ['fleet/{asset}/cycle']
-                  channels:
-                    - {name: a, field: s2}
-                    - {name: b, field: s3}
-                window: {type: count, every: 1}
-                model: {name: tiny-rul}
-                detect: {horizon: 30}
-                """);
+        Files.writeString(pipeline, TINY_RUL_PIPELINE);
 
         assertThat(eval(pipeline.toString(), "--data", data.toString())).as(err::toString).isZero();
         assertThat(out.toString()).contains("FD001: 2 units, RMSE 3.61");
         assertThat(lastLine()).isEqualTo("RMSE=3.61 SCORE=0.6");
+    }
+
+    /** The same two units, each unit's prediction written out: unit 1 is 1 late, unit 2 5 early. */
+    @Test
+    void rulPipelineWritesEachUnitsPredictionOnRequest(@TempDir Path dir) throws Exception {
+        Path data = cmapss(dir, "50\n25\n", unit(1, 10, 5.0, 1.0), unit(2, 12, 2.0, 0.0));
+        Path pipeline = dir.resolve("rul.yaml");
+        Files.writeString(pipeline, TINY_RUL_PIPELINE);
+        Path predictions = dir.resolve("predictions.csv");
+
+        assertThat(
+                        eval(
+                                pipeline.toString(),
+                                "--data",
+                                data.toString(),
+                                "--predictions",
+                                predictions.toString()))
+                .as(err::toString)
+                .isZero();
+        assertThat(Files.readAllLines(predictions))
+                .containsExactly(
+                        "subset,unit,predicted,true,error",
+                        "FD001,FD001-unit-1,51.000,50.000,1.000",
+                        "FD001,FD001-unit-2,20.000,25.000,-5.000");
+        assertThat(lastLine()).isEqualTo("RMSE=3.61 SCORE=0.6");
+    }
+
+    @Test
+    void predictionsAreRefusedForAnAnomalyPipeline(@TempDir Path dir) throws Exception {
+        Path model = oneSecondTinyModel(dir.resolve("model"));
+        Path pipeline = dir.resolve("skab.yaml");
+        Files.writeString(pipeline, TINY_SKAB_PIPELINE);
+        Path predictions = dir.resolve("predictions.csv");
+
+        assertThat(
+                        eval(
+                                pipeline.toString(),
+                                "--data",
+                                dir.toString(),
+                                "--predictions",
+                                predictions.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString())
+                .contains("--predictions: per-unit predictions come from RUL pipelines; ")
+                .contains("skab.yaml is an anomaly pipeline");
+        assertThat(predictions).doesNotExist();
     }
 
     /**
