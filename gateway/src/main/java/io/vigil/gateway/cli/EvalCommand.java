@@ -65,8 +65,9 @@ final class EvalCommand implements Callable<Integer> {
             names = "--predictions",
             paramLabel = "FILE.csv",
             description =
-                    "C-MAPSS: also write each unit's prediction, true RUL and error to this CSV"
-                            + " file, to see which engines the model gets wrong.")
+                    "C-MAPSS: also write each unit's prediction, true RUL (capped by"
+                            + " --true-rul-cap) and error to this CSV file, to see which engines"
+                            + " the model gets wrong.")
     Path predictionsFile;
 
     @Override

@@ -161,6 +161,26 @@ class EvalCommandITCase {
     }
 
     @Test
+    void aPredictionsFileThatCannotBeWrittenIsAClearError(@TempDir Path dir) throws Exception {
+        Path data = cmapss(dir, "50\n", unit(1, 10, 5.0, 1.0));
+        Path pipeline = dir.resolve("rul.yaml");
+        Files.writeString(pipeline, TINY_RUL_PIPELINE);
+        Path predictions = dir.resolve("no-such-folder").resolve("predictions.csv");
+
+        assertThat(
+                        eval(
+                                pipeline.toString(),
+                                "--data",
+                                data.toString(),
+                                "--predictions",
+                                predictions.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString())
+                .contains(predictions + ": cannot write the predictions (")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
     void predictionsAreRefusedForAnAnomalyPipeline(@TempDir Path dir) throws Exception {
         Path model = oneSecondTinyModel(dir.resolve("model"));
         Path pipeline = dir.resolve("skab.yaml");
