@@ -204,8 +204,12 @@ def warped(us, k, rng, phases=False, low=0.8, high=1.25):
                 t = np.concatenate([np.linspace(0, knee, n1 + 1)[:-1], np.linspace(knee, last, max(2, int(round((last - knee) * late)) + 1))])
             else:
                 t = np.linspace(0, last, max(2, int(round(len(u) * np.exp(rng.uniform(np.log(low), np.log(high)))))))
-            out.append(np.stack([np.interp(t, np.arange(len(u)), u[:, c]) for c in range(u.shape[1])], 1))
+            out.append(resampled(u, t))
     return out
+
+def resampled(u, t):
+    """An engine's rows at the (fractional) cycles t, linearly interpolated between its cycles."""
+    return np.stack([np.interp(t, np.arange(len(u)), u[:, c]) for c in range(u.shape[1])], 1)
 
 def mixed(us, subsets, k, rng):
     """k blends of every engine with another engine of its subset (fleet), both resampled onto the
@@ -217,8 +221,7 @@ def mixed(us, subsets, k, rng):
         for _ in range(k):
             v = us[peers[rng.integers(len(peers))]]; w = rng.uniform(0.25, 0.75)
             n = max(2, int(round(w * len(u) + (1 - w) * len(v))))
-            on = lambda e: np.stack([np.interp(np.linspace(0, len(e) - 1, n), np.arange(len(e)), e[:, c]) for c in range(e.shape[1])], 1)
-            out.append(w * on(u) + (1 - w) * on(v))
+            out.append(w * resampled(u, np.linspace(0, len(u) - 1, n)) + (1 - w) * resampled(v, np.linspace(0, len(v) - 1, n)))
     return out
 
 def fit(cfg, x, y, held, seed, dev="cpu"):
