@@ -85,7 +85,7 @@ class EvalCommandITCase {
      */
     @Test
     void anomalyPipelineOnSkabFormatPrintsF1FarAndMar(@TempDir Path dir) throws Exception {
-        Path model = oneSecondTinyModel(dir.resolve("model"));
+        oneSecondTinyModel(dir.resolve("model"));
         Path data = Files.createDirectories(dir.resolve("data").resolve("valve1"));
         for (String file : List.of("0.csv", "1.csv")) {
             StringBuilder csv = new StringBuilder("datetime;ColA;ColB;anomaly;changepoint\n");
@@ -182,7 +182,7 @@ class EvalCommandITCase {
 
     @Test
     void predictionsAreRefusedForAnAnomalyPipeline(@TempDir Path dir) throws Exception {
-        Path model = oneSecondTinyModel(dir.resolve("model"));
+        oneSecondTinyModel(dir.resolve("model"));
         Path pipeline = dir.resolve("skab.yaml");
         Files.writeString(pipeline, TINY_SKAB_PIPELINE);
         Path predictions = dir.resolve("predictions.csv");
